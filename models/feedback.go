@@ -1,0 +1,58 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Feedback is one piece of customer text from one channel.
+type Feedback struct {
+	ID         int64             `json:"id"`
+	Source     string            `json:"source"`
+	ExternalID string            `json:"external_id,omitempty"`
+	Text       string            `json:"text"`
+	CreatedAt  time.Time         `json:"created_at"`
+	CustomerID string            `json:"customer_id,omitempty"`
+	Meta       map[string]string `json:"meta,omitempty"`
+	// DuplicateOf links a near-identical earlier item (0 when none).
+	DuplicateOf int64     `json:"duplicate_of,omitempty"`
+	ImportedAt  time.Time `json:"imported_at"`
+	Analysis    *Analysis `json:"analysis,omitempty"`
+}
+
+// Limits every entry point enforces on feedback text.
+const (
+	MaxTextRunes     = 20000 // one text
+	MaxAnalyzeBatch  = 1000  // texts in one POST /v1/analyze
+	MaxFeedbackBatch = 1000  // items in one POST /v1/feedback
+	MaxSourceLen     = 64
+	MaxExternalIDLen = 256
+)
+
+// FeedbackFilter selects stored feedback. Zero values mean "any".
+type FeedbackFilter struct {
+	Source    string
+	Tag       string
+	Sentiment string
+	From, To  time.Time
+	AfterID   int64 // keyset cursor: items with ID > AfterID
+	Limit     int
+}
+
+// CreateFeedbackResult says what a batch write did.
+type CreateFeedbackResult struct {
+	Created  int     `json:"created"`
+	Existing int     `json:"existing"` // already stored under the same (source, external_id)
+	IDs      []int64 `json:"ids"`      // one per input item, in input order
+}
+
+// FeedbackService stores feedback and its analyses.
+type FeedbackService interface {
+	// CreateFeedback stores items with their analyses in one transaction.
+	// It is idempotent on (Source, ExternalID): an item whose pair is
+	// already stored is left as it is and reported as existing.
+	CreateFeedback(ctx context.Context, items []*Feedback) (*CreateFeedbackResult, error)
+	FindFeedbackByID(ctx context.Context, id int64) (*Feedback, error)
+	FindFeedback(ctx context.Context, filter FeedbackFilter) ([]*Feedback, error)
+	CountFeedback(ctx context.Context) (int, error)
+}
