@@ -133,6 +133,8 @@ func NewReader(r io.Reader, name string, opts Options) (*Reader, error) {
 
 var chinaTime = time.FixedZone("CST", 8*3600)
 
+func errorf(format string, args ...any) error { return models.Errorf(models.EINVALID, format, args...) }
+
 func formatOf(name string) string {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".jsonl", ".ndjson", ".json":
@@ -191,6 +193,13 @@ func (rd *Reader) Encoding() string { return rd.encoding }
 
 // Format is "csv" or "jsonl".
 func (rd *Reader) Format() string { return rd.format }
+
+// HasIDColumn reports whether ids come from a column rather than from the
+// row's content.
+func (rd *Reader) HasIDColumn() bool { return rd.col.id >= 0 }
+
+// Row is the 1-based number of the row Next read last.
+func (rd *Reader) Row() int { return rd.row }
 
 // Header is the list of columns (JSON keys of the first object for JSONL).
 func (rd *Reader) Header() []string { return rd.header }
