@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 )
 
 // Labelled is a data set of texts with one label each, as the eval
@@ -24,14 +25,16 @@ func ReadLabelled(path, textCol, labelCol string) (*Labelled, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// The label column is read as the "id" column: ingest keeps it
-	// verbatim, which is what a label needs.
-	rd, err := NewReader(f, path, Options{Columns: Columns{Text: textCol, ID: labelCol}})
+	rd, err := NewReader(f, path, Options{Columns: Columns{Text: textCol}, OnlyNamed: true})
 	if err != nil {
 		return nil, err
 	}
-	if labelCol == "" || !rd.HasIDColumn() {
-		return nil, errorf("label-col: name the column holding the labels; %s has: %v", path, rd.Header())
+	found := false
+	for _, h := range rd.Header() {
+		found = found || (h == labelCol && labelCol != "")
+	}
+	if !found {
+		return nil, errorf("label-col: no column %q in %s; it has: %s", labelCol, path, strings.Join(rd.Header(), ", "))
 	}
 	out := &Labelled{}
 	for {
@@ -46,7 +49,12 @@ func ReadLabelled(path, textCol, labelCol string) (*Labelled, error) {
 		case err != nil:
 			return nil, err
 		}
+		label := fb.Meta[labelCol]
+		if label == "" {
+			out.Skipped++
+			continue
+		}
 		out.Texts = append(out.Texts, fb.Text)
-		out.Labels = append(out.Labels, fb.ExternalID)
+		out.Labels = append(out.Labels, label)
 	}
 }

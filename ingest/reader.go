@@ -40,6 +40,9 @@ type Options struct {
 	DefaultSource string
 	// Format is "csv" or "jsonl"; empty means decide by file name and content.
 	Format string
+	// OnlyNamed turns off looking for usual column names for every column
+	// but the text: a column not named in Columns stays metadata.
+	OnlyNamed bool
 	// Location is the time zone of times written without one; China
 	// Standard Time when nil, as most Chinese exports assume it.
 	Location *time.Location
@@ -153,6 +156,9 @@ func (rd *Reader) mapColumns(name string) error {
 			}
 			return -1, models.Errorf(models.EINVALID, "%s: no column %q in %s; it has: %s",
 				flag, given, filepath.Base(name), strings.Join(rd.header, ", "))
+		}
+		if rd.opts.OnlyNamed && flag != "text-col" {
+			return -1, nil
 		}
 		for _, u := range usual {
 			for i, h := range rd.header {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -167,4 +168,29 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadLabelled(t *testing.T) {
+	path := t.TempDir() + "/l.csv"
+	data := "row_id,cat,label,review\n1,书籍,1,很好看\n2,水果,0,烂了\n3,水果,,没标签\n4,书籍,1,\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadLabelled(path, "review", "cat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(l.Texts, "|") != "很好看|烂了|没标签" || strings.Join(l.Labels, "|") != "书籍|水果|水果" || l.Skipped != 1 {
+		t.Errorf("cat: %+v", l)
+	}
+	l, err = ReadLabelled(path, "review", "label")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(l.Labels, "|") != "1|0" || l.Skipped != 2 {
+		t.Errorf("label: %+v", l)
+	}
+	if _, err := ReadLabelled(path, "review", "sentiment"); err == nil || !strings.Contains(err.Error(), "row_id, cat, label, review") {
+		t.Errorf("missing label column: %v", err)
+	}
 }
