@@ -25,6 +25,11 @@ import (
 // "created_at" or "external_id" would otherwise be dropped silently and
 // surface later as wrong timestamps or duplicate items.
 func (h *handler) decodeBody(c *gin.Context, dst any) error {
+	// A body declared too large is refused before a byte of it is read,
+	// whatever it holds: 413 says the one thing worth fixing first.
+	if c.Request.ContentLength > h.maxBody {
+		return models.Errorf(models.ETOOLARGE, "body: larger than the limit of %d bytes", h.maxBody)
+	}
 	// MaxBytesReader tells net/http to close the connection after an
 	// oversized body, but only if it sees net/http's own writer, which gin
 	// wraps.

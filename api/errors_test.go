@@ -77,6 +77,7 @@ func TestBadInput(t *testing.T) {
 		{"text over the rune limit", "POST", "/v1/analyze", tooLong, 422, models.EINVALID, "text: must be at most 20000 characters (got 20001)"},
 		{"10 MB body", "POST", "/v1/analyze", tenMB, 413, models.ETOOLARGE, "body: larger than the limit of 8388608 bytes"},
 		{"10 MB feedback body", "POST", "/v1/feedback", tenMB, 413, models.ETOOLARGE, "body: larger than"},
+		{"10 MB that is not even JSON", "POST", "/v1/analyze", strings.Repeat("a", 10<<20), 413, models.ETOOLARGE, "body: larger than the limit of 8388608 bytes"},
 
 		// POST /v1/feedback: a bad item anywhere stores nothing.
 		{"no items", "POST", "/v1/feedback", `{"items":[]}`, 422, models.EINVALID, "items: must contain at least one item"},
