@@ -66,6 +66,7 @@ type emojiEntry struct {
 type rhetPattern struct {
 	head, tail string
 	tailRunes  []rune
+	question   bool // the tail is "?": the sentence must end as a question
 	weight     float64
 }
 
@@ -215,7 +216,11 @@ func (l *Lexicon) addPattern(p string, weight float64) error {
 		return errors.New("pattern needs a head before …")
 	}
 	head, tail = textproc.Normalize(head), textproc.Normalize(tail)
-	l.patterns = append(l.patterns, rhetPattern{head: head, tail: tail, tailRunes: []rune(tail), weight: weight})
+	rp := rhetPattern{head: head, tail: tail, tailRunes: []rune(tail), weight: weight}
+	if tail == "?" {
+		rp.tailRunes, rp.question = nil, true
+	}
+	l.patterns = append(l.patterns, rp)
 	e := l.entry(head)
 	e.patterns = append(e.patterns, int32(len(l.patterns)-1))
 	return nil

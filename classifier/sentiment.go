@@ -70,6 +70,7 @@ const (
 	contrastDamp   = 0.6  // what came before 但是 counts less
 	scoreScale     = 2.0  // score = tanh(sum / scoreScale)
 	neutralBand    = 0.1  // |score| below this is neutral
+	silentLean     = 0.02 // sum given to a text with no sentiment at all
 )
 
 // Score rates doc. The result's spans point into doc.Original.
@@ -97,9 +98,16 @@ func (sc *SentimentScorer) score(doc *textproc.Doc, v *docView, wantHits bool) S
 		st.feed(k)
 	}
 	st.closeClause()
-	st.endSentence(int32(len(s.runes)))
+	st.endSentence(int32(len(s.runes)), false)
 
-	score := math.Tanh(st.total / scoreScale)
+	total := st.total
+	if total == 0 && hasContent(doc) {
+		// Nothing evaluative at all: customers praise with words but
+		// often complain with bare facts ("两公里送了俩小时"), so the
+		// sign leans negative. The label stays neutral.
+		total = -silentLean
+	}
+	score := math.Tanh(total / scoreScale)
 	// Strong negativity is itself a sign of temper, a little.
 	anger := st.anger + math.Min(0.25, 0.05*math.Max(0, -st.total))
 	res := SentimentResult{Sentiment: models.Sentiment{
@@ -115,6 +123,17 @@ func (sc *SentimentScorer) score(doc *textproc.Doc, v *docView, wantHits bool) S
 		}
 	}
 	return res
+}
+
+// hasContent reports whether doc has a word, not just punctuation,
+// symbols or nothing.
+func hasContent(doc *textproc.Doc) bool {
+	for _, t := range doc.Tokens {
+		if t.Kind == textproc.KindHan || t.Kind == textproc.KindWord || t.Kind == textproc.KindNumber {
+			return true
+		}
+	}
+	return false
 }
 
 func label(score float64) string {

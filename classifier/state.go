@@ -229,7 +229,7 @@ func (st *scoreState) breakAt(it sitem) {
 	}
 	st.closeClause()
 	if it.sentence {
-		st.endSentence(it.start)
+		st.endSentence(it.start, it.quest > 0)
 	}
 }
 
@@ -242,13 +242,17 @@ func (st *scoreState) closeClause() {
 }
 
 // endSentence fires the rhetorical patterns whose tail came after their
-// head in the sentence that ends at rune offset at.
-func (st *scoreState) endSentence(at int32) {
+// head in the sentence that ends at rune offset at (with a question mark
+// when question is set).
+func (st *scoreState) endSentence(at int32, question bool) {
 	for _, p := range st.pending {
 		// One head fires at most once, with the first pattern whose
 		// tail follows it (patterns of a head are listed strongest first).
 		for _, pi := range p.head.patterns {
 			pat := &st.lex.patterns[pi]
+			if pat.question && !question {
+				continue
+			}
 			if containsRunes(st.s.runes[min(p.item.end, at):at], pat.tailRunes) {
 				st.rhetorical(pat.weight, p.item, pat.head)
 				st.total += st.sum // rhetorical adds to the open sum; keep it
