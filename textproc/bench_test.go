@@ -27,21 +27,37 @@ func BenchmarkProcess(b *testing.B) {
 	}
 }
 
-func BenchmarkGseCutOnly(b *testing.B) {
-	p := pipeline(b)
+// BenchmarkGseSegment is the reference the lattice replaces: gse's own
+// Segment over the same dictionary.
+func BenchmarkGseSegment(b *testing.B) {
+	seg := testGse(b)
+	bs := []byte(benchText)
 	b.SetBytes(int64(len(benchText)))
 	b.ResetTimer()
 	for b.Loop() {
-		p.seg.Cut(benchText, false)
+		seg.Segment(bs)
 	}
 }
 
-func BenchmarkGseSegmentOnly(b *testing.B) {
+func BenchmarkLatticeCut(b *testing.B) {
 	p := pipeline(b)
 	b.SetBytes(int64(len(benchText)))
-	bs := []byte(benchText)
+	buf := make([][2]int32, 0, 1024)
 	b.ResetTimer()
 	for b.Loop() {
-		p.seg.Segment(bs)
+		for _, run := range hanRuns(benchText) {
+			buf = p.words.cut(run, buf[:0])
+		}
 	}
+}
+
+func BenchmarkProcessParallel(b *testing.B) {
+	p := pipeline(b)
+	b.SetBytes(int64(len(benchText)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			p.Process(benchText)
+		}
+	})
 }

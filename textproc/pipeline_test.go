@@ -15,9 +15,11 @@ var (
 	testPipeErr  error
 )
 
+var testOptions = Options{ExtraWords: []string{"积分清零"}}
+
 func pipeline(t testing.TB) *Pipeline {
 	t.Helper()
-	testPipeOnce.Do(func() { testPipe, testPipeErr = New(Options{ExtraWords: []string{"积分清零"}}) })
+	testPipeOnce.Do(func() { testPipe, testPipeErr = New(testOptions) })
 	if testPipeErr != nil {
 		t.Fatal(testPipeErr)
 	}
