@@ -47,6 +47,11 @@ func (l *Lexicon) scan(doc *textproc.Doc, s *scoreScratch) {
 		}
 		switch t.Kind {
 		case textproc.KindPunct:
+			if j, e, ok := l.bracketCode(doc, i); ok {
+				s.items = append(s.items, sitem{kind: itemEmoji, start: int32(t.Start), end: int32(toks[j].End), tok: int32(i), emoji: e})
+				i = j + 1
+				break
+			}
 			s.items = append(s.items, punctItem(t, i))
 			i++
 		case textproc.KindEmoji, textproc.KindSymbol:
@@ -182,6 +187,31 @@ func punctItem(t textproc.Token, i int) sitem {
 		}
 	}
 	return it
+}
+
+// bracketCode recognizes an emoticon code typed as text, "[怒]" or
+// "[good]", starting at token i. It returns the index of the closing "]".
+func (l *Lexicon) bracketCode(doc *textproc.Doc, i int) (int, emojiEntry, bool) {
+	toks := doc.Tokens
+	if toks[i].Text != "[" {
+		return 0, emojiEntry{}, false
+	}
+	var buf [48]byte
+	key := append(buf[:0], '[')
+	for j := i + 1; j < len(toks) && j <= i+3; j++ {
+		if j > i+1 && toks[j].Start != toks[j-1].End {
+			break // a space: not a code
+		}
+		key = append(key, toks[j].Text...)
+		if toks[j].Text == "]" {
+			e, ok := l.emoji[string(key)]
+			return j, e, ok
+		}
+		if len(key) > 40 {
+			break
+		}
+	}
+	return 0, emojiEntry{}, false
 }
 
 func (l *Lexicon) lookupEmoji(text string) (emojiEntry, bool) {

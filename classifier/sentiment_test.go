@@ -241,3 +241,27 @@ func TestLoadLexicon(t *testing.T) {
 		})
 	}
 }
+
+func TestEmoticonCodes(t *testing.T) {
+	p := pipeline(t)
+	sc := NewSentimentScorer(DefaultLexicon())
+	text := "又没送到[怒][怒]，[ok]"
+	res := sc.Score(p.Process(text))
+	if res.Sentiment.Label != models.SentimentNegative || res.Sentiment.Anger < 0.5 {
+		t.Errorf("sentiment %+v, want negative and angry", res.Sentiment)
+	}
+	var words []string
+	for _, sp := range res.AngryWords {
+		words = append(words, sp.Word)
+		if runeSlice(text, sp.Start, sp.End) != sp.Word {
+			t.Errorf("span %+v does not slice the text", sp)
+		}
+	}
+	if strings.Join(words, "|") != "[怒]|[怒]" {
+		t.Errorf("angry words %q, want the two [怒] codes", words)
+	}
+	// An unknown code and plain brackets are just punctuation.
+	if s := sc.Score(p.Process("[图片]很好")).Sentiment; s.Label != models.SentimentPositive {
+		t.Errorf("[图片]很好: %+v", s)
+	}
+}
