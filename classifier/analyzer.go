@@ -3,6 +3,7 @@ package classifier
 import (
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -22,6 +23,7 @@ const maxKeywords = 8
 // for concurrent use.
 type Analyzer struct {
 	pipe    *textproc.Pipeline
+	lex     *Lexicon
 	tagger  *RuleTagger
 	scorer  *SentimentScorer
 	weights map[string]float64
@@ -35,6 +37,7 @@ var _ models.Analyzer = (*Analyzer)(nil)
 func NewAnalyzer(p *textproc.Pipeline, tax models.Taxonomy, lex *Lexicon) *Analyzer {
 	a := &Analyzer{
 		pipe:    p,
+		lex:     lex,
 		tagger:  NewRuleTagger(tax),
 		scorer:  NewSentimentScorer(lex),
 		weights: make(map[string]float64, len(tax.Tags)),
@@ -80,15 +83,17 @@ func (a *Analyzer) AnalyzeDoc(doc *textproc.Doc) *models.Analysis {
 		Severity:      level,
 		SeverityScore: sev,
 		AngryWords:    angry,
-		Keywords:      keywords(doc, maxKeywords),
+		Keywords:      keywords(doc, a.lex, maxKeywords),
 		ModelVersion:  ModelVersion,
 	}
 }
 
 // keywords returns up to n content words of doc, most frequent first and
 // earliest first among equals. Single characters are left out: alone they
-// are mostly particles and fragments, not topics.
-func keywords(doc *textproc.Doc, n int) []string {
+// are mostly particles and fragments, not topics. So are the grammar words
+// of the lexicon (不是很, 再也不, 但是): they shape sentiment, they are not
+// what a text is about. Neither is a verb with its particle (买了, 到了).
+func keywords(doc *textproc.Doc, lex *Lexicon, n int) []string {
 	type kw struct {
 		word  string
 		count int
@@ -99,7 +104,7 @@ func keywords(doc *textproc.Doc, n int) []string {
 	list := buf[:0]
 	var at map[string]int
 	for _, t := range doc.Tokens {
-		if t.Stop || (t.Kind != textproc.KindHan && t.Kind != textproc.KindWord) || t.End-t.Start < 2 {
+		if t.Stop || (t.Kind != textproc.KindHan && t.Kind != textproc.KindWord) || t.End-t.Start < 2 || strings.HasSuffix(t.Text, "了") || lex.isModifier(t.Text) {
 			continue
 		}
 		i := -1

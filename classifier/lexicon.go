@@ -131,7 +131,9 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 			// list it; its anger doubles as its polarity.
 			e.polarity = -e.anger
 		}
-		l.trie.insert(e.word, int32(i))
+		if e.word != "" { // a line NFKC erased entirely
+			l.trie.insert(e.word, int32(i))
+		}
 	}
 	l.trie.freeze()
 	return l, nil
@@ -244,6 +246,20 @@ func emojiKey(s string) string {
 
 func isEmojiModifier(r rune) bool {
 	return r == 0xFE0F || r == 0xFE0E || (r >= 0x1F3FB && r <= 0x1F3FF)
+}
+
+// isModifier reports whether w is a grammar word of the lexicon: a
+// negator, degree word or contrast word.
+func (l *Lexicon) isModifier(w string) bool {
+	if l == nil {
+		return false
+	}
+	i, ok := l.index[w]
+	if !ok {
+		return false
+	}
+	e := &l.entries[i]
+	return e.negator > 0 || e.contrast > 0 || e.post > 0 || (e.degree > 0 && e.polarity == 0)
 }
 
 // Words returns every multi-character word of the lexicon, sorted, for the

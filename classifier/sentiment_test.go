@@ -265,3 +265,25 @@ func TestEmoticonCodes(t *testing.T) {
 		t.Errorf("[图片]很好: %+v", s)
 	}
 }
+
+func FuzzLoadLexicon(f *testing.F) {
+	f.Add("好评 2\n# c\n赞\n", "滚 1\n")
+	f.Add("好 x\n", "")
+	f.Add("难道…吗 0.8", "气死 0\n")
+	f.Fuzz(func(t *testing.T, positive, anger string) {
+		lex, err := LoadLexicon(fstest.MapFS{
+			FilePositive:   {Data: []byte(positive)},
+			FileAnger:      {Data: []byte(anger)},
+			FileRhetorical: {Data: []byte(positive)},
+		})
+		if err != nil {
+			if models.ErrorCode(err) != models.EINVALID {
+				t.Fatalf("error without a client code: %v", err)
+			}
+			return
+		}
+		// Whatever loads must score without panicking.
+		doc := pipeline(t).Process(positive + anger)
+		NewSentimentScorer(lex).Score(doc)
+	})
+}

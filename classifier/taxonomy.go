@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 
@@ -33,7 +34,13 @@ func LoadTaxonomy(r io.Reader) (models.Taxonomy, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&tax); err != nil {
-		return models.Taxonomy{}, models.Errorf(models.EMALFORMED, "taxonomy: %v", err)
+		// Broken JSON cannot be read at all; well-formed JSON with a
+		// wrong type or an unknown field is a bad value of a field.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return models.Taxonomy{}, models.Errorf(models.EMALFORMED, "taxonomy: %v", err)
+		}
+		return models.Taxonomy{}, models.Errorf(models.EINVALID, "taxonomy: %v", err)
 	}
 	if err := ValidateTaxonomy(tax); err != nil {
 		return models.Taxonomy{}, err

@@ -61,7 +61,9 @@ func TestLoadTaxonomyErrors(t *testing.T) {
 		name, json, code, field string
 	}{
 		{"not json", `{"tags": [`, models.EMALFORMED, "taxonomy"},
-		{"unknown field", `{"tags": [{"name": "a", "keywords": ["x"], "weight": 1}]}`, models.EMALFORMED, "weight"},
+		{"empty input", ``, models.EMALFORMED, "taxonomy"},
+		{"unknown field", `{"tags": [{"name": "a", "keywords": ["x"], "weight": 1}]}`, models.EINVALID, "weight"},
+		{"wrong type", `{"tags": [{"name": "a", "keywords": ["x"], "severity_weight": "high"}]}`, models.EINVALID, "severity_weight"},
 		{"no tags", `{"version": "1", "tags": []}`, models.EINVALID, "tags"},
 		{"empty name", `{"tags": [{"name": "", "keywords": ["x"]}]}`, models.EINVALID, "tags[0].name"},
 		{"blank name", `{"tags": [{"name": "  ", "keywords": ["x"]}]}`, models.EINVALID, "tags[0].name"},
