@@ -1,0 +1,377 @@
+package linear
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/voclens/voclens/textproc"
+)
+
+// Options tune training. The zero value is a sensible default.
+type Options struct {
+	Features FeatureConfig
+	// Hyper is the regularisation used when Search is empty.
+	Hyper
+	// Search, when it holds more than one candidate, picks the best by
+	// cross-validation on the training texts (macro-F1 for multi-class,
+	// mean best F1 per label for multi-label) and overrides Hyper. Each
+	// candidate costs Folds extra fits.
+	Search []Hyper
+	// Balanced weights each class's errors inversely to its frequency, so
+	// a rare label is not given up for the easy majority.
+	Balanced bool
+	// Calibrate fits per-label probabilities and thresholds on held-out
+	// folds for a multi-class model too (multi-label models always are).
+	Calibrate bool
+	// Folds is the number of cross-validation folds (default 3, at least 2).
+	Folds int
+	// Eps and MaxIter bound the solver (defaults 0.1 and 1000, LIBLINEAR's).
+	Eps     float64
+	MaxIter int
+	// Seed fixes the shuffles: the same data and options give the same
+	// model, bit for bit.
+	Seed uint64
+	// Workers bounds parallelism (default GOMAXPROCS). It does not change
+	// the result.
+	Workers int
+}
+
+// Hyper are the settings cross-validation can choose between.
+type Hyper struct {
+	// C is the SVM cost: larger fits the training texts more closely.
+	// Default 0.5 (see defaultC).
+	C float64
+	// NB scales each binary problem's features by their naive-Bayes
+	// log-count ratio (NBSVM, see nbRatios).
+	NB bool
+}
+
+// defaultC was chosen by cross-validation on the training parts of the
+// team's dev corpora; with TF-IDF rows of unit length it is a mild
+// regularisation that suits both short and long texts.
+const defaultC = 0.5
+
+func (o Options) withDefaults() Options {
+	o.Features = o.Features.withDefaults()
+	if o.C <= 0 {
+		o.C = defaultC
+	}
+	for i := range o.Search {
+		if o.Search[i].C <= 0 {
+			o.Search[i].C = defaultC
+		}
+	}
+	if o.Folds < 2 {
+		o.Folds = 3
+	}
+	if o.Eps <= 0 {
+		o.Eps = 0.1
+	}
+	if o.MaxIter <= 0 {
+		o.MaxIter = 1000
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// Errors of training input that callers may branch on.
+var (
+	ErrTooFewClasses = errors.New("linear: need at least two classes")
+	ErrNoData        = errors.New("linear: no training texts")
+)
+
+// TrainMultiClass fits a model that gives every text exactly one of the
+// labels seen in training.
+func TrainMultiClass(docs []*textproc.Doc, labels []string, opts Options) (*Model, error) {
+	if len(docs) != len(labels) {
+		return nil, fmt.Errorf("linear: %d texts but %d labels", len(docs), len(labels))
+	}
+	if len(docs) == 0 {
+		return nil, ErrNoData
+	}
+	names := sortedLabels(labels)
+	if len(names) < 2 {
+		return nil, ErrTooFewClasses
+	}
+	pos := make(map[string]int, len(names))
+	for i, l := range names {
+		pos[l] = i
+	}
+	cls := make([]int, len(labels))
+	for i, l := range labels {
+		cls[i] = pos[l]
+	}
+	// With two classes one separator says everything; one-vs-rest would
+	// fit the same hyperplane twice.
+	vecClasses := names
+	if len(names) == 2 {
+		vecClasses = names[1:]
+	}
+	targets := make([][]int8, len(vecClasses))
+	for v := range vecClasses {
+		c := v + len(names) - len(vecClasses)
+		targets[v] = make([]int8, len(docs))
+		for i := range docs {
+			targets[v][i] = sign8(cls[i] == c)
+		}
+	}
+	return fit(docs, MultiClass, names, targets, opts)
+}
+
+// TrainMultiLabel fits one yes/no model per label, each with a
+// probability and a threshold chosen on held-out folds. labels[i] lists
+// the labels text i carries; every label it does not list is taken as a
+// "no", so pass only texts whose tags a person has settled.
+func TrainMultiLabel(docs []*textproc.Doc, labels [][]string, opts Options) (*Model, error) {
+	if len(docs) != len(labels) {
+		return nil, fmt.Errorf("linear: %d texts but %d label sets", len(docs), len(labels))
+	}
+	if len(docs) == 0 {
+		return nil, ErrNoData
+	}
+	var all []string
+	for _, ls := range labels {
+		all = append(all, ls...)
+	}
+	names := sortedLabels(all)
+	if len(names) == 0 {
+		return nil, ErrTooFewClasses
+	}
+	targets := make([][]int8, len(names))
+	for v, name := range names {
+		targets[v] = make([]int8, len(docs))
+		for i, ls := range labels {
+			targets[v][i] = sign8(slices.Contains(ls, name))
+		}
+	}
+	opts.Calibrate = true
+	return fit(docs, MultiLabel, names, targets, opts)
+}
+
+func sign8(b bool) int8 {
+	if b {
+		return 1
+	}
+	return -1
+}
+
+// fit is the machinery both kinds share: features, cross-validated
+// choice of C and calibration, then the final one-vs-rest fits on all
+// rows.
+func fit(docs []*textproc.Doc, kind Kind, names []string, targets [][]int8, opts Options) (*Model, error) {
+	opts = opts.withDefaults()
+	if err := opts.Features.validate(); err != nil {
+		return nil, err
+	}
+	p, voc := buildProblem(opts.Features, docs, opts.Workers)
+	n := p.rows()
+	all := make([]int32, n)
+	for i := range all {
+		all[i] = int32(i)
+	}
+
+	grid := opts.Search
+	if len(grid) < 2 {
+		grid = []Hyper{opts.Hyper}
+	}
+	h := grid[0]
+	var oof [][]float64 // held-out decision values per vector at the chosen C
+	if len(grid) > 1 || opts.Calibrate {
+		folds := makeFolds(n, min(opts.Folds, n), opts.Seed)
+		best := math.Inf(-1)
+		for _, cand := range grid {
+			dec := crossDecisions(p, folds, targets, cand, opts)
+			if len(grid) == 1 {
+				oof = dec
+				break
+			}
+			score := selectionScore(kind, len(names), targets, dec)
+			if score > best {
+				best, h, oof = score, cand, dec
+			}
+		}
+	}
+
+	weights := make([][]float64, len(targets))
+	runJobs(len(targets), opts.Workers, func(v int) {
+		weights[v] = p.trainBinary(all, targets[v], params(targets[v], all, h, opts, uint64(v), 0))
+	})
+
+	m := &Model{
+		kind:     kind,
+		features: opts.Features,
+		hyper:    h,
+		nTrain:   n,
+		vocab:    voc,
+		nvec:     len(targets),
+	}
+	m.classes = make([]Class, len(names))
+	for i, name := range names {
+		m.classes[i] = Class{Label: name}
+	}
+	m.setWeights(weights, p.dim)
+	m.countPositives(targets)
+	if opts.Calibrate {
+		m.calibrate(targets, oof)
+	}
+	m.init()
+	return m, nil
+}
+
+// params sets the costs of one binary fit, weighting classes when asked.
+func params(y []int8, rows []int32, h Hyper, opts Options, vec, fold uint64) solverParams {
+	c := h.C
+	sp := solverParams{cPos: c, cNeg: c, eps: opts.Eps, maxIter: opts.MaxIter,
+		seed: opts.Seed ^ mix64(vec<<32|fold+1), nb: h.NB}
+	if opts.Balanced {
+		var nPos float64
+		for _, r := range rows {
+			if y[r] > 0 {
+				nPos++
+			}
+		}
+		nNeg := float64(len(rows)) - nPos
+		if nPos > 0 && nNeg > 0 {
+			sp.cPos = c * float64(len(rows)) / (2 * nPos)
+			sp.cNeg = c * float64(len(rows)) / (2 * nNeg)
+		}
+	}
+	return sp
+}
+
+// makeFolds deals the rows, in a seeded random order, into k folds and
+// returns for each fold the rows to train on and the rows held out.
+func makeFolds(n, k int, seed uint64) (folds [][2][]int32) {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	shuffle(order, seed^0xf01d)
+	folds = make([][2][]int32, k)
+	for pos, r := range order {
+		f := pos % k
+		for g := range folds {
+			if g == f {
+				folds[g][1] = append(folds[g][1], r)
+			} else {
+				folds[g][0] = append(folds[g][0], r)
+			}
+		}
+	}
+	for g := range folds {
+		slices.Sort(folds[g][0])
+		slices.Sort(folds[g][1])
+	}
+	return folds
+}
+
+// crossDecisions returns, per vector, the decision value of every row from
+// the model fitted without the row's fold.
+func crossDecisions(p *problem, folds [][2][]int32, targets [][]int8, h Hyper, opts Options) [][]float64 {
+	out := make([][]float64, len(targets))
+	for v := range out {
+		out[v] = make([]float64, p.rows())
+	}
+	runJobs(len(folds)*len(targets), opts.Workers, func(j int) {
+		f, v := j/len(targets), j%len(targets)
+		train, held := folds[f][0], folds[f][1]
+		w := p.trainBinary(train, targets[v], params(targets[v], train, h, opts, uint64(v), uint64(f)+1))
+		for _, r := range held {
+			out[v][r] = p.dot(w, int(r))
+		}
+	})
+	return out
+}
+
+// selectionScore rates held-out decision values: macro-F1 of the argmax
+// for multi-class, the mean of each label's best F1 for multi-label.
+func selectionScore(kind Kind, nClasses int, targets [][]int8, dec [][]float64) float64 {
+	n := len(targets[0])
+	if kind == MultiLabel {
+		sum := 0.0
+		for v := range targets {
+			y := make([]bool, n)
+			for i := range y {
+				y[i] = targets[v][i] > 0
+			}
+			_, s := bestThreshold(dec[v], y) // decision values work as well as probabilities here
+			sum += s.F1
+		}
+		return sum / float64(len(targets))
+	}
+	gold, pred := make([]string, n), make([]string, n)
+	scores := make([]float64, nClasses)
+	for i := range n {
+		for c := range nClasses {
+			scores[c] = classDecision(nClasses, len(targets), c, func(v int) float64 { return dec[v][i] })
+		}
+		gold[i] = fmt.Sprint(goldClass(targets, i, nClasses))
+		pred[i] = fmt.Sprint(argmax(scores))
+	}
+	return MacroF1(gold, pred)
+}
+
+func goldClass(targets [][]int8, i, nClasses int) int {
+	if len(targets) == 1 && nClasses == 2 {
+		if targets[0][i] > 0 {
+			return 1
+		}
+		return 0
+	}
+	for v := range targets {
+		if targets[v][i] > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+// classDecision is class c's decision value given the vectors' values:
+// with two classes and one vector, class 0 is the negation.
+func classDecision(nClasses, nvec, c int, vec func(int) float64) float64 {
+	if nvec == 1 && nClasses == 2 {
+		if c == 0 {
+			return -vec(0)
+		}
+		return vec(0)
+	}
+	return vec(c)
+}
+
+func argmax(xs []float64) int {
+	best := 0
+	for i, x := range xs {
+		if x > xs[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// runJobs runs fn(0..n-1) on up to workers goroutines. Each job writes
+// its own results, so the order jobs run in does not matter.
+func runJobs(n, workers int, fn func(int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= n {
+					return
+				}
+				fn(j)
+			}
+		}()
+	}
+	wg.Wait()
+}
