@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,15 +108,8 @@ func TestOpenRejectsNonFilePaths(t *testing.T) {
 func TestMigrateAppliesOnlyNewVersions(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTestDB(t)
-	v1, err := migrationsFS.ReadFile("migrations/0001_feedback.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := fstest.MapFS{
-		"migrations/0001_feedback.sql": {Data: v1},
-		"migrations/0002_probe.sql":    {Data: []byte(`CREATE TABLE probe (id INTEGER PRIMARY KEY); INSERT INTO probe DEFAULT VALUES;`)},
-	}
-	for range 2 { // the second run must not re-apply 0002
+	next, _ := withNextMigration(t, "probe", `CREATE TABLE probe (id INTEGER PRIMARY KEY); INSERT INTO probe DEFAULT VALUES;`)
+	for range 2 { // the second run must not re-apply the new one
 		if err := db.migrate(ctx, next); err != nil {
 			t.Fatalf("migrate: %v", err)
 		}
@@ -124,7 +119,7 @@ func TestMigrateAppliesOnlyNewVersions(t *testing.T) {
 		t.Fatalf("probe rows = %d, %v; want 1", n, err)
 	}
 
-	// This build knows only version 1; a database at version 2 is newer.
+	// This build does not know the probe version; the database is newer.
 	if again, err := Open(path); err == nil {
 		again.Close()
 		t.Fatal("Open of a newer schema succeeded, want an error")
@@ -136,21 +131,38 @@ func TestMigrateAppliesOnlyNewVersions(t *testing.T) {
 func TestMigrateRollsBackAFailedMigration(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTestDB(t)
-	v1, _ := migrationsFS.ReadFile("migrations/0001_feedback.sql")
-	bad := fstest.MapFS{
-		"migrations/0001_feedback.sql": {Data: v1},
-		"migrations/0002_half.sql":     {Data: []byte(`CREATE TABLE half (id INTEGER); SELECT no_such_function();`)},
-	}
+	bad, current := withNextMigration(t, "half", `CREATE TABLE half (id INTEGER); SELECT no_such_function();`)
 	if err := db.migrate(ctx, bad); err == nil {
 		t.Fatal("migrate succeeded, want an error")
 	}
-	if v, _ := db.schemaVersion(ctx); v != 1 {
-		t.Errorf("schema version = %d, want 1", v)
+	if v, _ := db.schemaVersion(ctx); v != current {
+		t.Errorf("schema version = %d, want %d", v, current)
 	}
 	var n int
 	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'half'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("table from the failed migration exists (%d, %v)", n, err)
 	}
+}
+
+// withNextMigration returns the embedded migrations plus one more after
+// them, and the version the embedded ones reach, so these tests keep
+// working as migrations are added.
+func withNextMigration(t *testing.T, name, sql string) (fstest.MapFS, int) {
+	t.Helper()
+	files, err := fs.Glob(migrationsFS, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range files {
+		b, err := fs.ReadFile(migrationsFS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[f] = &fstest.MapFile{Data: b}
+	}
+	fsys[fmt.Sprintf("migrations/%04d_%s.sql", len(files)+1, name)] = &fstest.MapFile{Data: []byte(sql)}
+	return fsys, len(files)
 }
 
 func TestLoadMigrations(t *testing.T) {
