@@ -44,6 +44,7 @@ func (h *handler) analyze(c *gin.Context) {
 		h.respondError(c, err)
 		return
 	}
+	h.metrics.analyzed(endpointAnalyze, len(results))
 	if req.Text != nil {
 		respond(c, http.StatusOK, results[0])
 		return
@@ -149,7 +150,7 @@ func (h *handler) analyzeOne(text string) (a *models.Analysis, err error) {
 			err = fmt.Errorf("analyzer panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
-	a = h.analyzer.Analyze(text)
+	a = h.loadedAnalyzer().Analyze(text)
 	if a == nil {
 		return nil, fmt.Errorf("analyzer returned no analysis")
 	}

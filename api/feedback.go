@@ -71,6 +71,7 @@ func (h *handler) createFeedback(c *gin.Context) {
 		h.respondError(c, err)
 		return
 	}
+	h.metrics.analyzed(endpointFeedback, len(analyses))
 	for i, f := range items {
 		f.Analysis = analyses[i]
 	}
@@ -79,6 +80,7 @@ func (h *handler) createFeedback(c *gin.Context) {
 		h.respondError(c, err)
 		return
 	}
+	h.metrics.stored(res.Created)
 	status := http.StatusCreated
 	if res.Created == 0 {
 		status = http.StatusOK

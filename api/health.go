@@ -21,7 +21,7 @@ func (h *handler) healthz(c *gin.Context) {
 // readyz says whether to send us traffic; during start-up or shutdown it
 // answers 503 in the usual error shape.
 func (h *handler) readyz(c *gin.Context) {
-	if h.ready != nil && !h.ready() {
+	if !h.isReady() {
 		// Not through respondError: probes poll, and a 503 here is an
 		// expected state, not a failure worth a log line of its own.
 		abortWithError(c, http.StatusServiceUnavailable, models.EUNAVAILABLE, "not ready")

@@ -91,10 +91,11 @@ func (l *logBuffer) lines(t *testing.T) []map[string]any {
 }
 
 type testServer struct {
-	URL  string
-	db   *store.DB
-	logs *logBuffer
-	srv  *httptest.Server
+	URL     string
+	db      *store.DB
+	logs    *logBuffer
+	srv     *httptest.Server
+	handler *api.Handler
 }
 
 // newTestServer serves the API on 127.0.0.1 over a real SQLite store in a
@@ -114,14 +115,15 @@ func newTestServer(t *testing.T, edit ...func(*api.Config)) *testServer {
 	for _, e := range edit {
 		e(&cfg)
 	}
-	srv := httptest.NewServer(api.NewHandler(cfg)) // listens on 127.0.0.1
+	h := api.NewHandler(cfg)
+	srv := httptest.NewServer(h) // listens on 127.0.0.1
 	t.Cleanup(func() {
 		srv.Close()
 		if err := db.Close(); err != nil {
 			t.Errorf("db.Close: %v", err)
 		}
 	})
-	return &testServer{URL: srv.URL, db: db, logs: logs, srv: srv}
+	return &testServer{URL: srv.URL, db: db, logs: logs, srv: srv, handler: h}
 }
 
 type response struct {

@@ -73,7 +73,7 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 		if status >= http.StatusInternalServerError {
 			level = slog.LevelWarn
 		}
-		log.LogAttrs(c.Request.Context(), level, "http request",
+		attrs := []slog.Attr{
 			slog.String("request_id", requestIDOf(c)),
 			slog.String("method", c.Request.Method),
 			slog.String("route", c.FullPath()),
@@ -81,7 +81,13 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 			slog.Int("status", status),
 			slog.Duration("duration", time.Since(start)),
 			slog.Int("bytes", max(c.Writer.Size(), 0)),
-		)
+		}
+		// Which key acted, by id: enough to audit, useless to an
+		// attacker reading the logs. The key itself is never logged.
+		if k := keyOf(c); k != nil {
+			attrs = append(attrs, slog.Int64("key_id", k.ID))
+		}
+		log.LogAttrs(c.Request.Context(), level, "http request", attrs...)
 	}
 }
 

@@ -171,12 +171,3 @@ func TestHealth(t *testing.T) {
 		t.Errorf("readyz without Ready = %d", res.status)
 	}
 }
-
-func TestNewHandlerNeedsAnAnalyzer(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("NewHandler with no Analyzer did not panic")
-		}
-	}()
-	api.NewHandler(api.Config{})
-}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,7 +23,8 @@ const DefaultMaxBodyBytes = 8 << 20
 // Config is everything the handler needs; cmd builds it and owns the
 // lifetimes of what it points to.
 type Config struct {
-	// Analyzer is required.
+	// Analyzer may be nil while it loads: the routes that need it answer
+	// 503 and /readyz is not ready until Handler.SetAnalyzer is called.
 	Analyzer models.Analyzer
 	// Feedback may be nil for an analyze-only server; the feedback routes
 	// then answer 503.
@@ -34,32 +36,57 @@ type Config struct {
 	// Ready reports whether the service can take traffic (store open,
 	// model loaded); nil means always ready.
 	Ready func() bool
+	// Keys turns on authentication: each route then needs a key of the
+	// role routeAccess names, unless the store has never had a key (open
+	// mode). nil means open mode for good: only for tests and servers
+	// that nothing but this machine can reach.
+	Keys models.KeyService
+	// Rate is the sustained requests per second each key (in open mode,
+	// each client IP) may send; 0 turns rate limiting off.
+	Rate float64
+	// Burst is how many requests a key may send at once above Rate; 0
+	// means Rate rounded up.
+	Burst int
+	// CORSOrigins lists the browser origins, e.g. https://console.example.com,
+	// that may call the API from a web page; empty turns CORS off.
+	CORSOrigins []string
+	// Metrics collects the request metrics; nil makes a fresh set. Pass
+	// one in to register more collectors on its Registry.
+	Metrics *Metrics
 }
 
 // handler holds the dependencies the route handlers share.
 type handler struct {
-	analyzer models.Analyzer
+	analyzer atomic.Pointer[analyzerRef]
 	feedback models.FeedbackService
 	log      *slog.Logger
 	maxBody  int64
 	ready    func() bool
+	keys     models.KeyService
+	auth     *authState
+	limiter  *limiter // nil: no rate limit
+	metrics  *Metrics
 }
 
-// NewHandler returns the voclens HTTP API. It panics if cfg.Analyzer is nil,
-// a wiring mistake better found at start-up than on the first request.
+// NewHandler returns the voclens HTTP API.
 //
 // It switches gin to release mode, which is process-wide: gin's debug mode
 // only adds console output that our structured logs replace.
-func NewHandler(cfg Config) http.Handler {
-	if cfg.Analyzer == nil {
-		panic("api: NewHandler: Config.Analyzer is nil")
-	}
+func NewHandler(cfg Config) *Handler {
 	h := &handler{
-		analyzer: cfg.Analyzer,
 		feedback: cfg.Feedback,
 		log:      cfg.Logger,
 		maxBody:  cfg.MaxBodyBytes,
 		ready:    cfg.Ready,
+		keys:     cfg.Keys,
+		limiter:  newLimiter(cfg.Rate, cfg.Burst),
+		metrics:  cfg.Metrics,
+	}
+	if cfg.Analyzer != nil {
+		h.analyzer.Store(&analyzerRef{cfg.Analyzer})
+	}
+	if h.metrics == nil {
+		h.metrics = NewMetrics()
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -67,6 +94,7 @@ func NewHandler(cfg Config) http.Handler {
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
+	h.auth = &authState{keys: cfg.Keys, log: h.log}
 
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -82,29 +110,42 @@ func NewHandler(cfg Config) http.Handler {
 	e.RedirectTrailingSlash = false
 
 	// Order matters: the request id must exist before anything logs, and
-	// recovery sits inside the access log so a recovered panic is logged
-	// with the 500 it turned into.
-	e.Use(requestID(), accessLog(h.log), recovery(h.log))
+	// recovery sits inside the access log and metrics so a recovered panic
+	// is counted and logged with the 500 it turned into. CORS answers
+	// preflights, which carry no key, before authorization; the rate
+	// limit needs to know who is asking, so it comes after.
+	e.Use(requestID(), accessLog(h.log), h.metrics.middleware(), recovery(h.log))
+	if len(cfg.CORSOrigins) > 0 {
+		e.Use(cors(cfg.CORSOrigins))
+	}
+	e.Use(h.authorize, h.rateLimit)
 	e.NoRoute(h.noRoute)
 	e.NoMethod(h.noMethod)
 	h.routes(e)
-	return e
+	return &Handler{engine: e, h: h}
 }
 
-// routes registers every endpoint. Versioned routes hang off one group so
-// later auth, rate limiting and metrics can attach to /v1 alone and leave
-// the health probes open.
+// routes registers every endpoint. Who may call each is not decided by
+// grouping but by its row in routeAccess (access.go); a route without one
+// is refused to everyone.
 func (h *handler) routes(e *gin.Engine) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", h.metrics.serve)
+	e.GET("/openapi.json", h.openapi)
 
 	v1 := e.Group("/v1")
-	v1.POST("/analyze", h.analyze)
+	v1.POST("/analyze", h.requireAnalyzer, h.analyze)
 
 	fb := v1.Group("/feedback", h.requireFeedback)
-	fb.POST("", h.createFeedback)
+	fb.POST("", h.requireAnalyzer, h.createFeedback)
 	fb.GET("", h.listFeedback)
 	fb.GET("/:id", h.getFeedback)
+
+	keys := v1.Group("/keys", h.requireKeys)
+	keys.GET("", h.listKeys)
+	keys.POST("", h.createKey)
+	keys.DELETE("/:id", h.revokeKey)
 }
 
 func (h *handler) noRoute(c *gin.Context) {
