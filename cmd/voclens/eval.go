@@ -15,7 +15,7 @@ func newEvalCmd() *cobra.Command {
 		Use:   "eval",
 		Short: "Measure voclens on labelled data (prints one JSON object)",
 	}
-	cmd.AddCommand(newEvalClassifyCmd(), newEvalSentimentCmd(), newEvalAngerCmd())
+	cmd.AddCommand(newEvalClassifyCmd(), newEvalSentimentCmd(), newEvalAngerCmd(), newEvalClusterCmd())
 	return cmd
 }
 
