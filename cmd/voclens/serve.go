@@ -7,18 +7,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/voclens/voclens"
 	"github.com/voclens/voclens/api"
+	"github.com/voclens/voclens/store"
 )
 
 func newServeCmd() *cobra.Command {
 	var (
 		addr, dataDir string
 		demo          bool
+		sec           securityFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -27,12 +30,16 @@ func newServeCmd() *cobra.Command {
   voclens serve --data /var/lib/voclens --addr 127.0.0.1:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return serve(cmd.Context(), serveConfig{addr: addr, dataDir: dataDir, demo: demo, log: newLogger(cmd.ErrOrStderr())})
+			if err := sec.check(); err != nil {
+				return err
+			}
+			return serve(cmd.Context(), serveConfig{addr: addr, dataDir: dataDir, demo: demo, security: sec, log: newLogger(cmd.ErrOrStderr())})
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (other than loopback only once an API key exists)")
 	dataDirFlag(cmd, &dataDir)
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the built-in sample feedback when the data dir is empty")
+	sec.register(cmd)
 	return cmd
 }
 
@@ -40,75 +47,131 @@ func newServeCmd() *cobra.Command {
 type serveConfig struct {
 	addr, dataDir string
 	demo          bool
+	security      securityFlags
 	log           *slog.Logger
 	// onListen, when set, is told the address the server bound (tests
 	// listen on port 0).
 	onListen func(addr string)
 }
 
+// serve listens first and loads the analyzer (seconds: gse's dictionary)
+// and the demo data in the background, so probes get answers at once and
+// /readyz tells an orchestrator when to send traffic. It returns when ctx
+// ends, after in-flight requests have finished.
 func serve(ctx context.Context, cfg serveConfig) error {
-	addr, dataDir, demo, log := cfg.addr, cfg.dataDir, cfg.demo, cfg.log
-	// API keys arrive with a later version; until then the API is open, so
-	// it may only listen where nothing but this machine can reach it.
-	if err := requireLoopback(addr); err != nil {
-		return err
-	}
+	addr, dataDir, log := cfg.addr, cfg.dataDir, cfg.log
 	db, err := openStore(dataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	started := time.Now()
-	an, err := newAnalyzer()
+	auth, err := authMode(ctx, db)
 	if err != nil {
 		return err
 	}
-	log.Info("analyzer ready", "seconds", time.Since(started).Seconds())
-	if demo {
-		rep, err := loadDemo(ctx, db, an, voclens.SampleFeedback, voclens.SampleFeedbackName)
-		if err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if rep != nil {
-			log.Info("demo data loaded", "items", rep.Imported, "data", dataDir)
+	// Without keys the API is open, so it may only listen where nothing
+	// but this machine can reach it.
+	if !auth.closed {
+		if err := requireLoopback(addr); err != nil {
+			return err
 		}
 	}
+	var ready atomic.Bool
+	handler := api.NewHandler(api.Config{
+		Feedback:    db,
+		Keys:        db,
+		Logger:      log,
+		Ready:       ready.Load,
+		Rate:        cfg.security.rate,
+		Burst:       cfg.security.burst,
+		CORSOrigins: cfg.security.corsOrigins,
+	})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler: api.NewHandler(api.Config{
-			Analyzer: an,
-			Feedback: db,
-			Logger:   log,
-		}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "data", dataDir,
-		"auth", "none: open mode, loopback only")
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "data", dataDir)
+	auth.log(log)
+	cfg.security.log(log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.onListen != nil {
 		cfg.onListen(ln.Addr().String())
 	}
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+
+	loadCtx, stopLoading := context.WithCancel(ctx)
+	loaded := make(chan error, 1)
+	go func() { loaded <- loadForServe(loadCtx, cfg, db, handler, &ready) }()
+	loading := loaded // nil once the loader has reported
+	defer func() {
+		// Runs before the deferred db.Close: the loader must be done
+		// with the store first.
+		stopLoading()
+		if loading != nil {
+			if err := <-loading; err != nil && !errors.Is(err, context.Canceled) {
+				log.Warn("loading stopped by shutdown", "error", err)
+			}
+		}
+	}()
+	var runErr error
+wait:
+	for {
+		select {
+		case err := <-errc:
+			// The listener failed; there is nothing to shut down.
+			return err
+		case err := <-loading:
+			loading = nil
+			if err != nil {
+				runErr = err
+				break wait
+			}
+		case <-ctx.Done():
+			break wait
+		}
 	}
+
 	log.Info("shutting down: finishing in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		return errors.Join(runErr, err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return errors.Join(runErr, err)
 	}
+	return runErr
+}
+
+// loadForServe builds the analyzer, hands it to the handler, loads the
+// demo data if asked, and then marks the server ready.
+func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, h *api.Handler, ready *atomic.Bool) error {
+	log := cfg.log
+	started := time.Now()
+	an, err := newAnalyzer()
+	if err != nil {
+		return fmt.Errorf("load analyzer: %w", err)
+	}
+	h.SetAnalyzer(an)
+	log.Info("analyzer ready", "seconds", time.Since(started).Seconds())
+	if cfg.demo {
+		rep, err := loadDemo(ctx, db, an, voclens.SampleFeedback, voclens.SampleFeedbackName)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		if rep != nil {
+			log.Info("demo data loaded", "items", rep.Imported, "data", cfg.dataDir)
+		}
+	}
+	ready.Store(true)
+	log.Info("ready")
 	return nil
 }
 
@@ -124,5 +187,5 @@ func requireLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("--addr %s: refusing to serve without API keys on an address other machines can reach; use 127.0.0.1 or ::1", addr)
+	return fmt.Errorf("--addr %s: refusing to serve without API keys on an address other machines can reach; use 127.0.0.1 or ::1, or create a key first (voclens keys create --role admin)", addr)
 }

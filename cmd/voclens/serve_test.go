@@ -34,6 +34,8 @@ func TestServeDemo(t *testing.T) {
 		t.Fatal("server did not start")
 	}
 
+	waitReady(t, base)
+
 	post := func(path, body string) (int, map[string]any) {
 		res, err := http.Post(base+path, "application/json", strings.NewReader(body))
 		if err != nil {
