@@ -142,3 +142,25 @@ func TestNewLimiterOff(t *testing.T) {
 		t.Errorf("burst defaults to the rate rounded up: %+v", l)
 	}
 }
+
+// FuzzBearerToken: whatever the header holds, parsing never panics, and a
+// token it accepts is one word.
+func FuzzBearerToken(f *testing.F) {
+	for _, seed := range []string{"Bearer vl_ABC", "bearer  x ", "Basic a", "", "Bearer", " Bearer x", "Bearer\tx", "Bearer x\x00"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header["Authorization"] = []string{h}
+		token, sent, ok := bearerToken(r)
+		if !sent {
+			t.Fatal("a header that is there was not seen")
+		}
+		if ok && (token == "" || strings.ContainsAny(token, " \t")) {
+			t.Fatalf("accepted token %q from %q", token, h)
+		}
+		if !ok && token != "" {
+			t.Fatalf("refused header %q but returned a token", h)
+		}
+	})
+}
