@@ -1,0 +1,57 @@
+package index
+
+import (
+	"context"
+	"testing"
+
+	"github.com/voclens/voclens/models"
+)
+
+// Any query string either searches or is refused as invalid input naming
+// q: never a panic, never an internal error.
+func FuzzSearchQuery(f *testing.F) {
+	for _, s := range []string{
+		"客服 态度", "客服态度", `"客服 态度"`, "+客服 -退款", "tag:物流配送", "anger:>0.5",
+		"created_at:>\"2026-10-01\"", "客服~2", "快*", "/客.*/", `"未闭合`, "+", "-", "^", "tag:",
+		"a:b:c", `\`, "((", "客服^3", "5.3.0", "😡", "ｉＰｈｏｎｅ", "source:wechat 客服 -tag:x",
+		"/[/", "anger:>=abc", "*", "?", "~", "客服~99",
+	} {
+		f.Add(s)
+	}
+	x, _ := openTestIndex(f)
+	if err := x.IndexItems(context.Background(), facetFixture()); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		res, err := x.Search(context.Background(), SearchRequest{Query: q, Facets: true, Limit: 3})
+		if err != nil {
+			wantCode(t, err, models.EINVALID, "q")
+			return
+		}
+		for _, h := range res.Hits {
+			for _, s := range h.Highlights {
+				if s.Start < 0 || s.End <= s.Start {
+					t.Fatalf("highlight %+v", s)
+				}
+			}
+		}
+	})
+}
+
+// Any cursor string resumes a search or is refused naming cursor.
+func FuzzSearchCursor(f *testing.F) {
+	x, _ := openTestIndex(f)
+	if err := x.IndexItems(context.Background(), facetFixture()); err != nil {
+		f.Fatal(err)
+	}
+	first := mustSearch(f, x, SearchRequest{Query: "客服", Limit: 1})
+	for _, s := range []string{first.NextCursor, "", "e30", "!!!", first.NextCursor[1:]} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		_, err := x.Search(context.Background(), SearchRequest{Query: "客服", Limit: 1, Cursor: c})
+		if err != nil {
+			wantCode(t, err, models.EINVALID, "cursor")
+		}
+	})
+}

@@ -1,0 +1,157 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/voclens/voclens/models"
+	"github.com/voclens/voclens/textproc"
+)
+
+// Fields of an indexed item. They are also the names a query string may
+// qualify a term with ("tag:物流配送", "anger:>0.5", "source:wechat") and the
+// keys of SearchResult.Facets.
+const (
+	FieldText      = "text"       // normalized feedback text, Chinese-analyzed, with term vectors
+	FieldTag       = "tag"        // tags of the current analysis, keyword
+	FieldSource    = "source"     // keyword
+	FieldSentiment = "sentiment"  // sentiment label, keyword
+	FieldSeverity  = "severity"   // severity level, keyword
+	FieldTheme     = "theme"      // theme (cluster) id, keyword
+	FieldAnger     = "anger"      // number in [0, 1]
+	FieldCreatedAt = "created_at" // datetime
+
+	// fieldOriginal stores the submitted text, unindexed: highlights are
+	// located in the normalized text and mapped back through it.
+	fieldOriginal = "original"
+)
+
+// Analyzer names in the mapping. Indexing splits long words into bigrams
+// too; queries are cut into whole words only (see Tokenizer).
+const (
+	indexAnalyzer  = "voclens_zh"
+	searchAnalyzer = "voclens_zh_search"
+
+	indexTokenizer  = "voclens_zh_words_bigrams"
+	searchTokenizer = "voclens_zh_words"
+)
+
+// newMapping builds the mapping of a new index. It builds the tokenizers,
+// so it runs inside withPipeline.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	for _, def := range []struct {
+		tokenizer, analyzer string
+		subwords            bool
+	}{
+		{indexTokenizer, indexAnalyzer, true},
+		{searchTokenizer, searchAnalyzer, false},
+	} {
+		if err := im.AddCustomTokenizer(def.tokenizer, map[string]interface{}{
+			"type": Name, subwordsKey: def.subwords,
+		}); err != nil {
+			return nil, fmt.Errorf("tokenizer %s: %w", def.tokenizer, err)
+		}
+		// No char filters or token filters: normalization (width, case,
+		// NFKC) is textproc's, done before the text reaches bleve, so byte
+		// offsets stay offsets into the normalized text.
+		if err := im.AddCustomAnalyzer(def.analyzer, map[string]interface{}{
+			"type": custom.Name, "tokenizer": def.tokenizer,
+		}); err != nil {
+			return nil, fmt.Errorf("analyzer %s: %w", def.analyzer, err)
+		}
+	}
+	// Unqualified query-string terms search the text; an unknown field
+	// is compared as a keyword rather than analyzed as English.
+	im.DefaultField = FieldText
+	im.DefaultAnalyzer = keyword.Name
+	im.ScoringModel = bleveindex.BM25Scoring
+	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
+
+	doc := mapping.NewDocumentStaticMapping()
+
+	text := mapping.NewTextFieldMapping()
+	text.Analyzer = indexAnalyzer
+	text.Store, text.DocValues, text.IncludeInAll = false, false, false
+	text.IncludeTermVectors = true // hit locations, for highlights
+	doc.AddFieldMappingsAt(FieldText, text)
+
+	original := mapping.NewTextFieldMapping()
+	original.Index, original.IncludeTermVectors, original.DocValues, original.IncludeInAll = false, false, false, false
+	original.Store = true
+	doc.AddFieldMappingsAt(fieldOriginal, original)
+
+	// Keyword fields carry doc values for facets.
+	for _, name := range []string{FieldTag, FieldSource, FieldSentiment, FieldSeverity, FieldTheme} {
+		kw := mapping.NewKeywordFieldMapping()
+		kw.Store, kw.IncludeTermVectors, kw.IncludeInAll = false, false, false
+		doc.AddFieldMappingsAt(name, kw)
+	}
+
+	anger := mapping.NewNumericFieldMapping()
+	anger.Store, anger.DocValues, anger.IncludeInAll = false, false, false
+	doc.AddFieldMappingsAt(FieldAnger, anger)
+
+	created := mapping.NewDateTimeFieldMapping()
+	created.Store, created.IncludeInAll = false, false // doc values stay: results sort on it
+	doc.AddFieldMappingsAt(FieldCreatedAt, created)
+
+	im.DefaultMapping = doc
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// Item is one feedback item as the index sees it: the stored feedback and
+// the theme (cluster) it belongs to, "" when none. Themes are not part of
+// models.Feedback; whoever knows them passes them here.
+type Item struct {
+	*models.Feedback
+	Theme string
+}
+
+// docID is the bleve document ID of a feedback ID.
+func docID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// parseDocID is docID's inverse.
+func parseDocID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
+
+// document is what bleve indexes for it. created_at is always set (a zero
+// time sorts as the oldest) so sorting on it never meets a missing value.
+func document(it Item) map[string]interface{} {
+	f := it.Feedback
+	d := map[string]interface{}{
+		FieldText:      textproc.Normalize(f.Text),
+		fieldOriginal:  f.Text,
+		FieldSource:    f.Source,
+		FieldCreatedAt: f.CreatedAt.UTC().Truncate(time.Millisecond),
+	}
+	if it.Theme != "" {
+		d[FieldTheme] = it.Theme
+	}
+	if a := f.Analysis; a != nil {
+		if len(a.Tags) > 0 {
+			tags := make([]string, len(a.Tags))
+			for i, t := range a.Tags {
+				tags[i] = t.Tag
+			}
+			d[FieldTag] = tags
+		}
+		if a.Sentiment.Label != "" {
+			d[FieldSentiment] = a.Sentiment.Label
+		}
+		if a.Severity != "" {
+			d[FieldSeverity] = a.Severity
+		}
+		d[FieldAnger] = a.Sentiment.Anger
+	}
+	return d
+}
