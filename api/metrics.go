@@ -53,6 +53,11 @@ func NewMetrics() *Metrics {
 			Help: "Feedback items newly stored (not those already there under the same source and external id).",
 		}),
 	}
+	// Both endpoints are exported from the start, at 0, so a rate() over
+	// them has a series before the first item arrives.
+	for _, e := range []string{endpointAnalyze, endpointFeedback} {
+		m.itemsAnalyzed.WithLabelValues(e)
+	}
 	m.Registry.MustRegister(m.requestDuration, m.inFlight, m.itemsAnalyzed, m.feedbackStored,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
