@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"os"
 	"testing"
 )
 
@@ -70,5 +71,35 @@ func BenchmarkFit(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		})
+	}
+}
+
+// BenchmarkCluster1M clusters a million synthetic documents with k chosen
+// automatically (so mini-batch k-means, the choice of k and everything
+// around them run as in production). The corpus is generated here, never
+// stored: twelve team-written complaint themes mixed with generic words
+// and a long Zipf-distributed tail of 216,000 noise words, so the
+// vocabulary is as wide as a real one. It takes minutes and about a
+// gigabyte, so it only runs with VOCLENS_BENCH_1M=1:
+//
+//	VOCLENS_BENCH_1M=1 go test -run XXX -bench Cluster1M -benchtime 1x ./cluster/
+func BenchmarkCluster1M(b *testing.B) {
+	if os.Getenv("VOCLENS_BENCH_1M") != "1" {
+		b.Skip("set VOCLENS_BENCH_1M=1 to run")
+	}
+	docs, truth := synthLargeDocs(1_000_000, 3)
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Fit(context.Background(), docs, Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(res.Themes)), "themes")
+		b.ReportMetric(res.OutlierShare, "outlier_share")
+		b.ReportMetric(NMI(truth, res.Labels), "nmi")
+		b.ReportMetric(float64(len(docs))/b.Elapsed().Seconds(), "docs/s")
+		s := res.Stats
+		b.Logf("vocab %d, nnz %d, %d distinct; dedupe %v, tfidf %v, choose-k %v, k-means %v (%d iterations, mini-batch %v), describe %v",
+			s.Vocab, s.NNZ, s.Unique, s.Dedupe, s.TFIDF, s.ChooseK, s.KMeans, s.Iterations, s.MiniBatch, s.Describe)
 	}
 }

@@ -286,26 +286,31 @@ func examples(docs [][]string, uniq, members []int, x *Matrix, res *Result, n in
 	if len(members) == 0 {
 		return 0, nil
 	}
-	byDoc := make([]int, len(members))
-	rich := make(map[int]bool, len(members))
+	type cand struct {
+		doc  int
+		rich bool
+		sim  float32
+	}
+	cands := make([]cand, len(members))
 	var sum float64
 	for m, u := range members {
-		byDoc[m] = uniq[u]
-		rich[uniq[u]] = x.Ptr[u+1]-x.Ptr[u] >= exampleMinTerms
-		sum += float64(res.Sims[uniq[u]])
+		i := uniq[u]
+		cands[m] = cand{i, x.Ptr[u+1]-x.Ptr[u] >= exampleMinTerms, res.Sims[i]}
+		sum += float64(res.Sims[i])
 	}
-	slices.SortStableFunc(byDoc, func(a, b int) int {
-		if rich[a] != rich[b] {
-			if rich[a] {
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if a.rich != b.rich {
+			if a.rich {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Compare(res.Sims[b], res.Sims[a])
+		return cmp.Compare(b.sim, a.sim)
 	})
 	seen := make(map[string]bool)
 	var out []int
-	for _, i := range byDoc {
+	for _, c := range cands {
+		i := c.doc
 		key := strings.Join(docs[i], "\x00")
 		if seen[key] {
 			continue

@@ -158,7 +158,7 @@ func bestInit(ctx context.Context, x *Matrix, sample []int, k int, fixed [][]flo
 					trials[i].err = err
 					continue
 				}
-				obj, err := swapRefine(ctx, sx, cs, len(fixed), rng, 1)
+				obj, err := swapRefine(ctx, sx, cs, len(fixed), swapAttempts, rng, 1)
 				trials[i] = trial{cs, obj, err}
 			}
 		}()
@@ -186,7 +186,7 @@ const initIters = 10
 // small themes share one centroid, which is how a small new complaint
 // theme disappears into a bigger one. The first keep centroids (a
 // previous run's themes) are never moved. It returns the objective.
-func swapRefine(ctx context.Context, x *Matrix, cs *centroids, keep int, rng *rand.Rand, workers int) (float64, error) {
+func swapRefine(ctx context.Context, x *Matrix, cs *centroids, keep, attempts int, rng *rand.Rand, workers int) (float64, error) {
 	n, k := x.Rows(), cs.k
 	best := make([]float32, n)
 	second := make([]float32, n)
@@ -229,7 +229,7 @@ func swapRefine(ctx context.Context, x *Matrix, cs *centroids, keep int, rng *ra
 	cum := make([]float64, n)
 	trials := 2 + int(math.Log(float64(k)))
 	failures := 0
-	for attempt := 0; attempt < swapAttempts && failures < swapFailures; attempt++ {
+	for attempt := 0; attempt < attempts && failures < swapFailures; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}

@@ -108,46 +108,56 @@ func NearDuplicates(hashes []uint64, maxDist int) []int {
 	maxDist = min(maxDist, 7)
 
 	// Exact duplicates first: one entry per distinct hash goes on to the
-	// banding, whatever the number of copies.
-	order := make([]int, 0, n)
+	// banding, whatever the number of copies. Sorting (hash, index)
+	// values rather than indices keeps the sort in cache.
+	type entry struct {
+		h uint64
+		i int32
+	}
+	order := make([]entry, 0, n)
 	for i, h := range hashes {
 		if h != 0 {
-			order = append(order, i)
+			order = append(order, entry{h, int32(i)})
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(hashes[a], hashes[b]) })
+	slices.SortFunc(order, func(a, b entry) int {
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
 	var uniq []int          // first index (the smallest) of each distinct hash
+	var uniqH []uint64      // and its hash
 	pos := make([]int32, n) // each document's entry in uniq
 	for s := 0; s < len(order); {
 		e := s
-		for e < len(order) && hashes[order[e]] == hashes[order[s]] {
-			pos[order[e]] = int32(len(uniq))
+		for e < len(order) && order[e].h == order[s].h {
+			pos[order[e].i] = int32(len(uniq))
 			e++
 		}
-		uniq = append(uniq, order[s])
+		uniq = append(uniq, int(order[s].i))
+		uniqH = append(uniqH, order[s].h)
 		s = e
 	}
+	order = nil
 
 	uf := newUnionFind(len(uniq))
 	if maxDist > 0 {
 		bands := maxDist + 1
-		keyed := make([]int, len(uniq)) // positions into uniq
+		keyed := make([]entry, len(uniq)) // h: the hash rotated, i: position in uniq
 		for b := 0; b < bands; b++ {
 			lo, hi := b*64/bands, (b+1)*64/bands
-			mask := uint64(1)<<(hi-lo) - 1
-			band := func(p int) uint64 { return hashes[uniq[p]] >> lo & mask }
-			for p := range keyed {
-				keyed[p] = p
+			// Rotating the band to the top bits makes "sort by band" a
+			// plain integer sort, and keeps each bucket in hash order.
+			width := uint(hi - lo)
+			for p, h := range uniqH {
+				keyed[p] = entry{bits.RotateLeft64(h, 64-hi), int32(p)}
 			}
-			slices.SortFunc(keyed, func(p, q int) int {
-				if c := cmp.Compare(band(p), band(q)); c != 0 {
-					return c
-				}
-				return cmp.Compare(hashes[uniq[p]], hashes[uniq[q]])
-			})
+			slices.SortFunc(keyed, func(x, y entry) int { return cmp.Compare(x.h, y.h) })
 			for s := 0; s < len(keyed); {
-				e := s
-				for e < len(keyed) && band(keyed[e]) == band(keyed[s]) {
+				band := keyed[s].h >> (64 - width)
+				e := s + 1
+				for e < len(keyed) && keyed[e].h>>(64-width) == band {
 					e++
 				}
 				// Within one bucket compare pairs, but only up to a window
@@ -156,9 +166,8 @@ func NearDuplicates(hashes []uint64, maxDist int) []int {
 				// quadratic.
 				for x := s; x < e; x++ {
 					for y := x + 1; y < e && y-x <= bucketWindow; y++ {
-						p, q := keyed[x], keyed[y]
-						if bits.OnesCount64(hashes[uniq[p]]^hashes[uniq[q]]) <= maxDist {
-							uf.union(p, q)
+						if bits.OnesCount64(keyed[x].h^keyed[y].h) <= maxDist {
+							uf.union(int(keyed[x].i), int(keyed[y].i))
 						}
 					}
 				}

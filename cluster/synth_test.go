@@ -74,3 +74,35 @@ func synthDocs(n, nThemes int, noise float64, seed uint64) ([][]string, []int) {
 	}
 	return docs, labels
 }
+
+// synthLargeDocs is synthDocs with the noise drawn from 216,000
+// three-character words with Zipf frequencies instead of 3,600 uniform
+// ones, so that the vocabulary after min_df is tens of thousands of terms
+// wide, as in a real corpus of this size.
+func synthLargeDocs(n int, seed uint64) ([][]string, []int) {
+	docs, labels := synthDocs(n, len(synthThemes), 0.25, seed)
+	chars := []rune("山水木火土金石田禾竹米糸耳目口手足心言车马鸟鱼虫雨云风日月星光天地人大小上下左右中前后里外东西南北春夏秋冬红黄蓝白黑青")
+	vocab := make([]string, 0, len(chars)*len(chars)*len(chars))
+	for _, a := range chars {
+		for _, b := range chars {
+			for _, c := range chars {
+				vocab = append(vocab, string([]rune{a, b, c}))
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 9))
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
+	// Swap the uniform noise words for Zipf-drawn ones.
+	noise := make(map[string]bool, len(synthNoise))
+	for _, w := range synthNoise {
+		noise[w] = true
+	}
+	for _, d := range docs {
+		for i, w := range d {
+			if noise[w] {
+				d[i] = vocab[zipf.Uint64()]
+			}
+		}
+	}
+	return docs, labels
+}
