@@ -51,8 +51,8 @@ func BenchmarkLloyd(b *testing.B) {
 	_, x := FitTFIDF(docs, TFIDFOptions{})
 	rows := nonEmptyRows(x)
 	for b.Loop() {
-		cs := seedPlusPlus(x, nil, rows, 20, nil, stream(1, streamFit), 0)
-		lloyd(context.Background(), x, nil, cs, lloydConfig{maxIter: 10, tol: 0, workers: 0})
+		cs := seedPlusPlus(x, rows, 20, nil, stream(1, streamFit), 0)
+		lloyd(context.Background(), x, cs, lloydConfig{maxIter: 10, tol: 0, workers: 0})
 	}
 	b.ReportMetric(float64(x.Rows())*10*float64(b.N)/b.Elapsed().Seconds(), "doc-iters/s")
 }

@@ -172,16 +172,16 @@ func stability(x *Matrix, all []int, k int, minSim float32, rng *rand.Rand) floa
 	var as [2]*assignment
 	for r := range as {
 		sub := sampleRows(all, int(float64(len(all))*stabilityShare), rng)
-		cs := seedPlusPlus(x, nil, sub, k, nil, rng, 1)
+		cs := seedPlusPlus(x, sub, k, nil, rng, 1)
 		// Errors only come from the context, which is checked by the caller.
 		xs := x.subset(sub)
-		_, _, _, _ = lloyd(context.Background(), xs, nil, cs, lloydConfig{maxIter: 30, tol: 0.002, workers: 1})
+		_, _, _, _ = lloyd(context.Background(), xs, cs, lloydConfig{maxIter: 30, tol: 0.002, workers: 1})
 		// Without the swaps, k-means' own local optima (two centroids in
 		// one theme, two themes under one) would read as instability and
 		// push the choice towards too few themes.
 		_, _ = swapRefine(context.Background(), xs, cs, 0, stabilitySwaps, rng, 1)
 		a := &assignment{label: make([]int32, x.Rows()), sim: make([]float32, x.Rows())}
-		assignAll(x, nil, cs, a, 1)
+		assignAll(x, cs, a, 1)
 		as[r] = a
 	}
 	var l0, l1 []int32

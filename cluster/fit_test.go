@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -131,5 +132,28 @@ func TestFitErrors(t *testing.T) {
 	}
 	if _, err := Fit(context.Background(), [][]string{{"a"}}, Options{K: -1}); err == nil {
 		t.Error("negative k accepted")
+	}
+}
+
+func TestModelSurvivesJSON(t *testing.T) {
+	docs, _ := synthDocs(1500, 4, 0.2, 61)
+	res, err := Fit(context.Background(), docs, Options{K: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(res.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Model
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(docs); i += 50 {
+		a1, s1 := res.Model.Assign(docs[i])
+		a2, s2 := m.Assign(docs[i])
+		if a1 != a2 || s1 != s2 {
+			t.Fatalf("doc %d: %d %.4f before storing, %d %.4f after", i, a1, s1, a2, s2)
+		}
 	}
 }

@@ -25,11 +25,11 @@ type miniBatchConfig struct {
 // unit vectors.
 //
 // Centroids are kept as running means (not unit vectors): the update is
-// then a plain weighted average, and cosine similarity only needs each
+// then a plain running average, and cosine similarity only needs each
 // mean's norm.
-func miniBatch(ctx context.Context, x *Matrix, w []float32, rows []int, cs *centroids, rng *rand.Rand, cfg miniBatchConfig) (int, error) {
+func miniBatch(ctx context.Context, x *Matrix, rows []int, cs *centroids, rng *rand.Rand, cfg miniBatchConfig) (int, error) {
 	k := cs.k
-	counts := make([]float64, k) // weight absorbed per centroid so far
+	counts := make([]float64, k) // documents absorbed per centroid so far
 	norms := make([]float64, k)
 	updateNorms := func() {
 		clear(norms)
@@ -95,20 +95,19 @@ func miniBatch(ctx context.Context, x *Matrix, w []float32, rows []int, cs *cent
 					}
 				}
 				label[i], sim[i] = int32(bc), bs
-				o += float64(weight(w, batch[i])) * float64(bs)
+				o += float64(bs)
 			}
 			objs[ch] = o
 		})
-		var obj, tw float64
+		var obj float64
 		for _, o := range objs {
 			obj += o
 		}
+		obj /= float64(b)
 		clear(bw)
-		for i, r := range batch {
-			bw[label[i]] += float64(weight(w, r))
-			tw += float64(weight(w, r))
+		for i := range batch {
+			bw[label[i]]++
 		}
-		obj /= tw
 
 		// Move each centroid: m ← m·N/(N+b) + Σx/(N+b).
 		for c := range scale {
@@ -125,7 +124,7 @@ func miniBatch(ctx context.Context, x *Matrix, w []float32, rows []int, cs *cent
 		}
 		for i, r := range batch {
 			c := int(label[i])
-			eta := float32(float64(weight(w, r)) / (counts[c] + bw[c]))
+			eta := float32(1 / (counts[c] + bw[c]))
 			idx, val := x.Row(r)
 			for t, j := range idx {
 				cs.c[int(j)*k+c] += eta * val[t]

@@ -16,7 +16,7 @@ import (
 // proportion to 1-cos is exactly D² sampling. fixed centroids (a previous
 // run's themes) are kept as the first ones and the rest are seeded around
 // them.
-func seedPlusPlus(x *Matrix, w []float32, rows []int, k int, fixed [][]float32, rng *rand.Rand, workers int) *centroids {
+func seedPlusPlus(x *Matrix, rows []int, k int, fixed [][]float32, rng *rand.Rand, workers int) *centroids {
 	cs := newCentroids(k, x.Cols)
 	n := len(rows)
 	best := make([]float32, n) // highest similarity to a chosen centroid
@@ -43,7 +43,7 @@ func seedPlusPlus(x *Matrix, w []float32, rows []int, k int, fixed [][]float32, 
 				if b := best[r]; b > s {
 					s = b
 				}
-				p += float64(weight(w, rows[r])) * float64(1-s)
+				p += float64(1 - s)
 			}
 			part[ch] = p
 		})
@@ -79,7 +79,7 @@ func seedPlusPlus(x *Matrix, w []float32, rows []int, k int, fixed [][]float32, 
 			if c == 0 {
 				d = 1
 			}
-			total += float64(weight(w, rows[r])) * max(d, 0)
+			total += max(d, 0)
 			cum[r] = total
 		}
 		bestPot, bestRow := math.Inf(1), -1
@@ -152,8 +152,8 @@ func bestInit(ctx context.Context, x *Matrix, sample []int, k int, fixed [][]flo
 					return
 				}
 				rng := stream(seed, streamInit+uint64(i))
-				cs := seedPlusPlus(sx, nil, all, k, fixed, rng, 1)
-				_, _, _, err := lloyd(ctx, sx, nil, cs, lloydConfig{maxIter: initIters, tol: 0.005, workers: 1})
+				cs := seedPlusPlus(sx, all, k, fixed, rng, 1)
+				_, _, _, err := lloyd(ctx, sx, cs, lloydConfig{maxIter: initIters, tol: 0.005, workers: 1})
 				if err != nil {
 					trials[i].err = err
 					continue
@@ -289,7 +289,7 @@ func swapRefine(ctx context.Context, x *Matrix, cs *centroids, keep, attempts in
 		copy(saved, cs.c)
 		idx, val := x.Row(bestRow)
 		cs.setColumn(victim, idx, val)
-		if _, _, _, err := lloyd(ctx, x, nil, cs, lloydConfig{maxIter: swapIters, tol: 0.005, workers: workers}); err != nil {
+		if _, _, _, err := lloyd(ctx, x, cs, lloydConfig{maxIter: swapIters, tol: 0.005, workers: workers}); err != nil {
 			return 0, err
 		}
 		if after := fit(); after > obj*(1+1e-4) {
