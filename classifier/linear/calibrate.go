@@ -114,41 +114,10 @@ const (
 )
 
 // bestThreshold returns the probability cut that maximises F1 on held-out
-// probabilities p with truth y, and the precision, recall and F1 there.
-// The cut lies halfway between the last accepted and the first rejected
-// probability, so it does not sit on a training point.
+// probabilities p with truth y, kept within [minThreshold, maxThreshold],
+// and the precision, recall and F1 there.
 func bestThreshold(p []float64, y []bool) (thr float64, s PRF) {
-	order := make([]int, len(p))
-	nPos := 0
-	for i := range order {
-		order[i] = i
-		if y[i] {
-			nPos++
-		}
-	}
-	if nPos == 0 {
-		return maxThreshold, PRF{}
-	}
-	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(p[j], p[i]) })
-	tp, best, bestK := 0, -1.0, 0
-	for k, i := range order {
-		if y[i] {
-			tp++
-		}
-		// Only cut between distinct values.
-		if k+1 < len(order) && p[order[k+1]] == p[i] {
-			continue
-		}
-		f := 2 * float64(tp) / float64(k+1+nPos)
-		if f > best {
-			best, bestK = f, k
-			s = PRF{Precision: float64(tp) / float64(k+1), Recall: float64(tp) / float64(nPos), F1: f}
-		}
-	}
-	thr = p[order[bestK]]
-	if bestK+1 < len(order) {
-		thr = (thr + p[order[bestK+1]]) / 2
-	}
+	thr, s = maxF1(p, y)
 	if c := min(max(thr, minThreshold), maxThreshold); c != thr {
 		thr = c
 		pred := make([]bool, len(p))
@@ -158,4 +127,43 @@ func bestThreshold(p []float64, y []bool) (thr float64, s PRF) {
 		s = BinaryPRF(y, pred)
 	}
 	return thr, s
+}
+
+// maxF1 returns the cut on scores that maximises F1 and the scores there.
+// The cut lies halfway between the last accepted and the first rejected
+// score, so it does not sit on a training point. With no positives the
+// cut is +Inf.
+func maxF1(scores []float64, y []bool) (cut float64, s PRF) {
+	order := make([]int, len(scores))
+	nPos := 0
+	for i := range order {
+		order[i] = i
+		if y[i] {
+			nPos++
+		}
+	}
+	if nPos == 0 {
+		return math.Inf(1), PRF{}
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(scores[j], scores[i]) })
+	tp, best, bestK := 0, -1.0, 0
+	for k, i := range order {
+		if y[i] {
+			tp++
+		}
+		// Only cut between distinct values.
+		if k+1 < len(order) && scores[order[k+1]] == scores[i] {
+			continue
+		}
+		f := 2 * float64(tp) / float64(k+1+nPos)
+		if f > best {
+			best, bestK = f, k
+			s = PRF{Precision: float64(tp) / float64(k+1), Recall: float64(tp) / float64(nPos), F1: f}
+		}
+	}
+	cut = scores[order[bestK]]
+	if bestK+1 < len(order) {
+		cut = (cut + scores[order[bestK+1]]) / 2
+	}
+	return cut, s
 }

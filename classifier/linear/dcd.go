@@ -12,6 +12,7 @@ type solverParams struct {
 	maxIter    int     // passes over the data at most
 	seed       uint64
 	nb         bool // scale features by their naive-Bayes log-count ratio
+	skipSide   bool // leave the side features out
 }
 
 // trainBinary fits an L2-regularised, L2-loss linear SVM on the rows
@@ -39,8 +40,21 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 		return -1, 0
 	}
 	var r []float64
-	if sp.nb {
+	switch {
+	case sp.nb:
 		r = p.nbRatios(rows, y)
+	case sp.skipSide && p.dim > p.nText:
+		r = make([]float64, p.dim)
+		for j := range p.nText {
+			r[j] = 1
+		}
+	}
+	if sp.skipSide {
+		// A zero scale removes the columns from the fit: their weights
+		// stay 0.
+		for j := p.nText; j < len(r); j++ {
+			r[j] = 0
+		}
 	}
 	dot, axpy := p.dot, p.axpy
 	if r != nil {
@@ -153,6 +167,10 @@ func (p *problem) nbRatios(rows []int32, y []int8) []float64 {
 	r := pc
 	for j := range r {
 		r[j] = math.Log((pc[j] / sp) / (nc[j] / sn))
+	}
+	// Side features are dense: how often they are non-zero says nothing.
+	for j := p.nText; j < p.dim; j++ {
+		r[j] = 1
 	}
 	return r
 }

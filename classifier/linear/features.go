@@ -62,6 +62,23 @@ func (c FeatureConfig) validate() error {
 	return nil
 }
 
+// SideFeatures computes a few dense features of a text that its words and
+// characters do not show directly, such as a sentiment lexicon's scores
+// with negation and contrast applied. The model learns their weights with
+// the text features. Values should lie roughly in [-1, 1].
+//
+// A model trained with side features needs the same ones to predict:
+// Load finds them by Name among the ones it is given.
+type SideFeatures interface {
+	// Name identifies the features and their meaning; change it when
+	// they change.
+	Name() string
+	// Len is the number of features.
+	Len() int
+	// Append appends the Len features of doc to dst.
+	Append(dst []float64, doc *textproc.Doc) []float64
+}
+
 // entry is one non-zero of a sparse vector: a bucket (or, once a model's
 // vocabulary is applied, a row of its weight matrix) and its value.
 type entry struct {
@@ -75,6 +92,22 @@ type extractor struct {
 	hashes  []uint64
 	runes   []rune
 	entries []entry
+	side    []float64
+}
+
+// appendSide appends side's features of doc to a vector as rows
+// first, first+1, …, dropping zeros.
+func (x *extractor) appendSide(es []entry, side SideFeatures, first int, doc *textproc.Doc) []entry {
+	if side == nil {
+		return es
+	}
+	x.side = side.Append(x.side[:0], doc)
+	for j, v := range x.side[:side.Len()] {
+		if v != 0 {
+			es = append(es, entry{uint32(first + j), float32(v)})
+		}
+	}
+	return es
 }
 
 // hashed appends the features of doc as bucket/value entries, sorted by

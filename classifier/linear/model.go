@@ -60,9 +60,13 @@ type Model struct {
 	kind     Kind
 	features FeatureConfig
 	hyper    Hyper
+	cvScore  float64 // held-out score of hyper; 0 without cross-validation
 	nTrain   int
 	classes  []Class
 	vocab    *vocab
+	side     SideFeatures
+	sideName string
+	nSide    int
 	nvec     int       // weight vectors: one per class, or one for two classes
 	w        []float32 // w[row*nvec+v]
 	bias     []float32 // per vector
@@ -74,6 +78,9 @@ type predictScratch struct {
 	x   extractor
 	vec []float64
 }
+
+// SideName is the Name of the side features the model reads, or "".
+func (m *Model) SideName() string { return m.sideName }
 
 // Kind reports whether the model is multi-class or multi-label.
 func (m *Model) Kind() Kind { return m.kind }
@@ -97,6 +104,11 @@ func (m *Model) Features() FeatureConfig { return m.features }
 // cross-validation chose, if it searched).
 func (m *Model) Hyper() Hyper { return m.hyper }
 
+// HeldOutScore is the cross-validated score of the chosen settings on the
+// training texts (macro-F1 for multi-class, mean best F1 per label for
+// multi-label), or 0 if training did not cross-validate.
+func (m *Model) HeldOutScore() float64 { return m.cvScore }
+
 // TrainingSize is the number of texts the model was trained on.
 func (m *Model) TrainingSize() int { return m.nTrain }
 
@@ -107,8 +119,9 @@ func (m *Model) init() {
 	m.scratch.New = func() any { return &predictScratch{vec: make([]float64, m.nvec)} }
 }
 
-// setWeights stores the fitted vectors row-major by feature, so that
-// scoring one feature touches one cache line for all labels.
+// setWeights stores the first dim rows of the fitted vectors (the bias
+// comes last in each) row-major by feature, so that scoring one feature
+// touches one cache line for all labels.
 func (m *Model) setWeights(ws [][]float64, dim int) {
 	m.w = make([]float32, dim*m.nvec)
 	m.bias = make([]float32, m.nvec)
@@ -116,7 +129,7 @@ func (m *Model) setWeights(ws [][]float64, dim int) {
 		for r := range dim {
 			m.w[r*m.nvec+v] = float32(w[r])
 		}
-		m.bias[v] = float32(w[dim] * biasValue)
+		m.bias[v] = float32(w[len(w)-1] * biasValue)
 	}
 }
 
@@ -157,6 +170,7 @@ func (m *Model) calibrate(targets [][]int8, oof [][]float64) {
 // decide computes the weight vectors' values for doc into s.vec.
 func (m *Model) decide(doc *textproc.Doc, s *predictScratch) {
 	es := m.vocab.apply(s.x.hashed(m.features, doc))
+	es = s.x.appendSide(es, m.side, len(m.vocab.buckets), doc)
 	for v := range s.vec {
 		s.vec[v] = float64(m.bias[v])
 	}

@@ -27,7 +27,7 @@ var ErrBadBlob = errors.New("linear: not a valid model blob")
 
 // MarshalBinary encodes the model, for storage as a model version.
 func (m *Model) MarshalBinary() ([]byte, error) {
-	rows := len(m.vocab.buckets)
+	rows := len(m.vocab.buckets) + m.nSide
 	b := make([]byte, 0, 256+rows*(3+4+4*m.nvec))
 	b = append(b, blobMagic...)
 	b = binary.LittleEndian.AppendUint16(b, FormatVersion)
@@ -36,6 +36,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(f.MinDF))
 	b = appendF64(b, m.hyper.C)
 	b = append(b, bool8(m.hyper.NB))
+	b = appendF64(b, m.cvScore)
 	b = binary.AppendUvarint(b, uint64(m.nTrain))
 	b = binary.AppendUvarint(b, uint64(len(m.classes)))
 	for _, c := range m.classes {
@@ -47,8 +48,11 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 			b = appendF64(b, x)
 		}
 	}
+	b = binary.AppendUvarint(b, uint64(len(m.sideName)))
+	b = append(b, m.sideName...)
+	b = binary.AppendUvarint(b, uint64(m.nSide))
 	b = binary.AppendUvarint(b, uint64(m.nvec))
-	b = binary.AppendUvarint(b, uint64(rows))
+	b = binary.AppendUvarint(b, uint64(len(m.vocab.buckets)))
 	prev := uint32(0)
 	for i, k := range m.vocab.buckets {
 		d := k - prev
@@ -70,8 +74,31 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return binary.LittleEndian.AppendUint32(b, crc(b)), nil
 }
 
-// Load decodes a blob written by MarshalBinary.
-func Load(blob []byte) (*Model, error) {
+// ErrMissingSide is returned by Load for a model trained with side
+// features that were not passed in.
+var ErrMissingSide = errors.New("linear: model needs side features")
+
+// Load decodes a blob written by MarshalBinary. A model trained with side
+// features needs them among side, found by Name.
+func Load(blob []byte, side ...SideFeatures) (*Model, error) {
+	m, err := decode(blob)
+	if err != nil {
+		return nil, err
+	}
+	if m.sideName != "" {
+		for _, s := range side {
+			if s.Name() == m.sideName && s.Len() == m.nSide {
+				m.side = s
+			}
+		}
+		if m.side == nil {
+			return nil, fmt.Errorf("%w %q (%d values)", ErrMissingSide, m.sideName, m.nSide)
+		}
+	}
+	return m, nil
+}
+
+func decode(blob []byte) (*Model, error) {
 	if len(blob) < len(blobMagic)+2+4 || string(blob[:len(blobMagic)]) != blobMagic {
 		return nil, ErrBadBlob
 	}
@@ -92,6 +119,7 @@ func Load(blob []byte) (*Model, error) {
 	m.features = FeatureConfig{Bits: hdr[1], Words: hdr[2] == 1, Bigrams: hdr[3] == 1,
 		CharMin: int(hdr[4]), CharMax: int(hdr[5]), MinDF: int(r.uvarint(1 << 30))}
 	m.hyper = Hyper{C: r.f64(), NB: r.byte() == 1}
+	m.cvScore = r.f64()
 	m.nTrain = int(r.uvarint(1 << 40))
 	nClasses := int(r.uvarint(uint64(len(r.b))))
 	if r.err != nil {
@@ -109,8 +137,11 @@ func Load(blob []byte) (*Model, error) {
 		c.PlattA, c.PlattB, c.Threshold = r.f64(), r.f64(), r.f64()
 		c.HeldOut = PRF{Precision: r.f64(), Recall: r.f64(), F1: r.f64()}
 	}
+	m.sideName = string(r.bytes(int(r.uvarint(uint64(len(r.b))))))
+	m.nSide = int(r.uvarint(1 << 16))
 	m.nvec = int(r.uvarint(uint64(nClasses)))
-	rows := int(r.uvarint(1 << m.features.Bits))
+	textRows := int(r.uvarint(1 << m.features.Bits))
+	rows := textRows + m.nSide
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -119,10 +150,13 @@ func Load(blob []byte) (*Model, error) {
 	}
 	// Every row costs at least 1 byte of delta and 4 of IDF: refuse counts
 	// the blob cannot hold before allocating for them.
-	if rows*(5+4*m.nvec) > len(r.b) {
+	if (m.nSide == 0) != (m.sideName == "") {
+		return nil, fmt.Errorf("%w: side features %q with %d values", ErrBadBlob, m.sideName, m.nSide)
+	}
+	if textRows*(5+4*m.nvec)+m.nSide*4*m.nvec > len(r.b) {
 		return nil, fmt.Errorf("%w: truncated", ErrBadBlob)
 	}
-	buckets := make([]uint32, rows)
+	buckets := make([]uint32, textRows)
 	next := uint64(0)
 	for i := range buckets {
 		d := r.uvarint(1 << m.features.Bits)
@@ -136,7 +170,7 @@ func Load(blob []byte) (*Model, error) {
 		}
 		buckets[i] = uint32(next)
 	}
-	idf := r.f32s(rows)
+	idf := r.f32s(textRows)
 	m.bias = r.f32s(m.nvec)
 	m.w = r.f32s(rows * m.nvec)
 	if r.err == nil && len(r.b) != 0 {
@@ -150,14 +184,15 @@ func Load(blob []byte) (*Model, error) {
 	return m, nil
 }
 
-// UnmarshalBinary is Load into an existing value.
+// UnmarshalBinary is Load into an existing value, for models without
+// side features.
 func (m *Model) UnmarshalBinary(blob []byte) error {
 	l, err := Load(blob)
 	if err != nil {
 		return err
 	}
-	*m = Model{kind: l.kind, features: l.features, hyper: l.hyper, nTrain: l.nTrain, classes: l.classes,
-		vocab: l.vocab, nvec: l.nvec, w: l.w, bias: l.bias}
+	*m = Model{kind: l.kind, features: l.features, hyper: l.hyper, cvScore: l.cvScore, nTrain: l.nTrain, classes: l.classes,
+		vocab: l.vocab, side: l.side, sideName: l.sideName, nSide: l.nSide, nvec: l.nvec, w: l.w, bias: l.bias}
 	m.init()
 	return nil
 }

@@ -37,7 +37,7 @@ func TestSaveLoadSamePredictions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if back.Kind() != m.Kind() || back.Hyper() != m.Hyper() || back.Features() != m.Features() ||
-			back.TrainingSize() != m.TrainingSize() || !slices.Equal(back.Classes(), m.Classes()) {
+			back.TrainingSize() != m.TrainingSize() || back.HeldOutScore() != m.HeldOutScore() || !slices.Equal(back.Classes(), m.Classes()) {
 			t.Fatalf("%v: description changed on the way through the blob", m.Kind())
 		}
 		var into Model

@@ -14,7 +14,8 @@ type problem struct {
 	col    []uint32
 	val    []float32
 	sqNorm []float64 // x·x of each row, bias included
-	dim    int       // vocabulary rows; the bias weight is w[dim]
+	dim    int       // vocabulary rows, then side features; the bias weight is w[dim]
+	nText  int       // rows that are text features; the rest are side features
 }
 
 // biasValue is the constant feature that carries the intercept. Like
@@ -62,7 +63,10 @@ func (p *problem) axpy(w []float64, a float64, i int) {
 
 // buildProblem extracts the features of docs, keeps the buckets seen in at
 // least cfg.MinDF of them, weights by IDF and normalises each row.
-func buildProblem(cfg FeatureConfig, docs []*textproc.Doc, workers int) (*problem, *vocab) {
+//
+// Side features, if any, follow the text features as extra columns. They
+// are not part of the L2 normalisation: their scale is their own.
+func buildProblem(cfg FeatureConfig, side SideFeatures, docs []*textproc.Doc, workers int) (*problem, *vocab) {
 	raw := make([][]entry, len(docs))
 	parallel(len(docs), workers, func(lo, hi int) {
 		var x extractor
@@ -93,12 +97,18 @@ func buildProblem(cfg FeatureConfig, docs []*textproc.Doc, workers int) (*proble
 	df = nil
 	v := newVocab(cfg.Bits, buckets, idf)
 
+	nSide := 0
+	if side != nil {
+		nSide = side.Len()
+	}
 	parallel(len(docs), workers, func(lo, hi int) {
+		var x extractor
 		for i := lo; i < hi; i++ {
-			raw[i] = v.apply(raw[i])
+			raw[i] = x.appendSide(v.apply(raw[i]), side, len(buckets), docs[i])
 		}
 	})
-	p := &problem{ptr: make([]int, len(docs)+1), sqNorm: make([]float64, len(docs)), dim: len(buckets)}
+	p := &problem{ptr: make([]int, len(docs)+1), sqNorm: make([]float64, len(docs)),
+		dim: len(buckets) + nSide, nText: len(buckets)}
 	total := 0
 	for i, es := range raw {
 		total += len(es)

@@ -15,6 +15,8 @@ import (
 // Options tune training. The zero value is a sensible default.
 type Options struct {
 	Features FeatureConfig
+	// Side adds dense features computed outside this package.
+	Side SideFeatures
 	// Hyper is the regularisation used when Search is empty.
 	Hyper
 	// Search, when it holds more than one candidate, picks the best by
@@ -49,6 +51,22 @@ type Hyper struct {
 	// NB scales each binary problem's features by their naive-Bayes
 	// log-count ratio (NBSVM, see nbRatios).
 	NB bool
+	// SkipSide leaves Options.Side out, so cross-validation can tell
+	// whether they help on the data at hand.
+	SkipSide bool
+}
+
+// Grid returns each cost with and without naive-Bayes scaling, and with
+// and without side features, as candidates for Options.Search. Without
+// Options.Side the side variants fold away.
+func Grid(costs ...float64) []Hyper {
+	out := make([]Hyper, 0, 4*len(costs))
+	for _, c := range costs {
+		for _, nb := range []bool{false, true} {
+			out = append(out, Hyper{C: c, NB: nb}, Hyper{C: c, NB: nb, SkipSide: true})
+		}
+	}
+	return out
 }
 
 // defaultC was chosen by cross-validation on the training parts of the
@@ -61,10 +79,24 @@ func (o Options) withDefaults() Options {
 	if o.C <= 0 {
 		o.C = defaultC
 	}
-	for i := range o.Search {
-		if o.Search[i].C <= 0 {
-			o.Search[i].C = defaultC
+	var search []Hyper
+	for _, h := range o.Search {
+		if h.C <= 0 {
+			h.C = defaultC
 		}
+		if o.Side == nil {
+			h.SkipSide = false
+		}
+		if !slices.Contains(search, h) {
+			search = append(search, h)
+		}
+	}
+	o.Search = search
+	if len(search) == 1 {
+		o.Hyper, o.Search = search[0], nil
+	}
+	if o.Side == nil {
+		o.SkipSide = false
 	}
 	if o.Folds < 2 {
 		o.Folds = 3
@@ -170,7 +202,7 @@ func fit(docs []*textproc.Doc, kind Kind, names []string, targets [][]int8, opts
 	if err := opts.Features.validate(); err != nil {
 		return nil, err
 	}
-	p, voc := buildProblem(opts.Features, docs, opts.Workers)
+	p, voc := buildProblem(opts.Features, opts.Side, docs, opts.Workers)
 	n := p.rows()
 	all := make([]int32, n)
 	for i := range all {
@@ -182,19 +214,16 @@ func fit(docs []*textproc.Doc, kind Kind, names []string, targets [][]int8, opts
 		grid = []Hyper{opts.Hyper}
 	}
 	h := grid[0]
-	var oof [][]float64 // held-out decision values per vector at the chosen C
+	cvScore := 0.0
+	var oof [][]float64 // held-out decision values per vector at the chosen setting
 	if len(grid) > 1 || opts.Calibrate {
 		folds := makeFolds(n, min(opts.Folds, n), opts.Seed)
 		best := math.Inf(-1)
 		for _, cand := range grid {
 			dec := crossDecisions(p, folds, targets, cand, opts)
-			if len(grid) == 1 {
-				oof = dec
-				break
-			}
 			score := selectionScore(kind, len(names), targets, dec)
 			if score > best {
-				best, h, oof = score, cand, dec
+				best, h, oof, cvScore = score, cand, dec, score
 			}
 		}
 	}
@@ -208,15 +237,22 @@ func fit(docs []*textproc.Doc, kind Kind, names []string, targets [][]int8, opts
 		kind:     kind,
 		features: opts.Features,
 		hyper:    h,
+		cvScore:  cvScore,
 		nTrain:   n,
 		vocab:    voc,
 		nvec:     len(targets),
+		nSide:    p.dim - p.nText,
+	}
+	if opts.Side != nil && !h.SkipSide {
+		m.side, m.sideName = opts.Side, opts.Side.Name()
+	} else {
+		m.side, m.nSide = nil, 0
 	}
 	m.classes = make([]Class, len(names))
 	for i, name := range names {
 		m.classes[i] = Class{Label: name}
 	}
-	m.setWeights(weights, p.dim)
+	m.setWeights(weights, p.nText+m.nSide)
 	m.countPositives(targets)
 	if opts.Calibrate {
 		m.calibrate(targets, oof)
@@ -229,7 +265,7 @@ func fit(docs []*textproc.Doc, kind Kind, names []string, targets [][]int8, opts
 func params(y []int8, rows []int32, h Hyper, opts Options, vec, fold uint64) solverParams {
 	c := h.C
 	sp := solverParams{cPos: c, cNeg: c, eps: opts.Eps, maxIter: opts.MaxIter,
-		seed: opts.Seed ^ mix64(vec<<32|fold+1), nb: h.NB}
+		seed: opts.Seed ^ mix64(vec<<32|fold+1), nb: h.NB, skipSide: h.SkipSide}
 	if opts.Balanced {
 		var nPos float64
 		for _, r := range rows {
@@ -301,7 +337,7 @@ func selectionScore(kind Kind, nClasses int, targets [][]int8, dec [][]float64) 
 			for i := range y {
 				y[i] = targets[v][i] > 0
 			}
-			_, s := bestThreshold(dec[v], y) // decision values work as well as probabilities here
+			_, s := maxF1(dec[v], y)
 			sum += s.F1
 		}
 		return sum / float64(len(targets))
