@@ -13,25 +13,26 @@ import (
 	"github.com/voclens/voclens/models"
 )
 
-// Results are ordered by relevance, then newest first, then by document
-// ID so the order is total and search_after can resume it exactly. Without
-// a query string every score is equal and the score is left out.
+// A search with a query string orders by relevance, then by ID, newest
+// (most recently stored) first. Without one the order is by created_at,
+// newest first, then by ID (see newestSearch). The ID makes either order
+// total, so a cursor resumes it exactly.
+//
+// Relevance breaks ties by ID rather than created_at because bleve reads
+// the sort fields of every match, not only of the ties: a created_at
+// tie-break made a search matching 21,000 of 100,000 items 2.3 times
+// slower (13 ms against 5.7).
 const (
-	orderRelevance = "relevance" // -_score, -created_at, -_id
-	orderNewest    = "newest"    // -created_at, -_id
+	orderRelevance = "relevance" // -_score, -_id
+	orderNewest    = "newest"    // -created_key, -_id
 )
 
-func sortOrder(order string) search.SortOrder {
-	created := &search.SortField{Field: FieldCreatedAt, Type: search.SortFieldAsDate, Desc: true}
-	id := &search.SortDocID{Desc: true}
-	if order == orderRelevance {
-		return search.SortOrder{&search.SortScore{Desc: true}, created, id}
-	}
-	return search.SortOrder{created, id}
+func relevanceOrder() search.SortOrder {
+	return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{Desc: true}}
 }
 
-// cursor is the position after the last hit of a page: the sort values of
-// that hit in the form bleve's search_after takes. It is handed out as
+// cursor is the position after the last hit of a page: its sort values,
+// (score, id) or (created_key, id), in the form bleve's search_after takes. It is handed out as
 // base64url JSON, which clients treat as opaque.
 type cursor struct {
 	Order string   `json:"o"`
@@ -41,18 +42,12 @@ type cursor struct {
 	Search uint64 `json:"s"`
 }
 
-// afterHit returns the search_after values that resume after hit.
-func afterHit(order string, hit *search.DocumentMatch) []string {
-	var created string
-	if i := len(hit.DecodedSort) - 2; i >= 0 {
-		created = hit.DecodedSort[i] // RFC 3339, as search_after takes it
-	}
-	if order == orderRelevance {
-		// The score sorts by its float value: print it so it parses back
-		// to the same bits.
-		return []string{strconv.FormatFloat(hit.Score, 'g', -1, 64), created, hit.ID}
-	}
-	return []string{created, hit.ID}
+// afterHit returns the search_after values that resume after a hit of a
+// relevance-ordered page.
+func afterHit(hit *search.DocumentMatch) []string {
+	// The score sorts by its float value: print it so it parses back to
+	// the same bits.
+	return []string{strconv.FormatFloat(hit.Score, 'g', -1, 64), hit.ID}
 }
 
 func encodeCursor(c cursor) string {
@@ -79,25 +74,18 @@ func decodeCursor(s, order string, searchHash uint64) ([]string, error) {
 	if c.Order != order || c.Search != searchHash {
 		return nil, bad("was issued for a different search")
 	}
-	want := 2
-	if order == orderRelevance {
-		want = 3
-	}
-	if len(c.After) != want {
+	if len(c.After) != 2 {
 		return nil, bad("not a cursor this API issued")
 	}
-	vals := c.After
 	if order == orderRelevance {
-		f, err := strconv.ParseFloat(vals[0], 64)
+		f, err := strconv.ParseFloat(c.After[0], 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, bad("not a cursor this API issued")
 		}
-		vals = vals[1:]
-	}
-	if _, err := time.Parse(time.RFC3339Nano, vals[0]); err != nil {
+	} else if !isCreatedKey(c.After[0]) {
 		return nil, bad("not a cursor this API issued")
 	}
-	if id, err := parseDocID(vals[1]); err != nil || id <= 0 || docID(id) != vals[1] {
+	if id, err := parseDocID(c.After[1]); err != nil || id <= 0 || docID(id) != c.After[1] {
 		return nil, bad("not a cursor this API issued")
 	}
 	return c.After, nil

@@ -79,41 +79,49 @@ func TestCursorWalksAllResults(t *testing.T) {
 func TestInvalidCursor(t *testing.T) {
 	x, _ := indexSample(t)
 	ctx := context.Background()
-	first := mustSearch(t, x, SearchRequest{Query: "客服", Limit: 2})
-	if first.NextCursor == "" {
-		t.Fatal("no next cursor to tamper with")
+	// A cursor of each order, decoded, to tamper with.
+	issue := func(r SearchRequest) (string, cursor) {
+		res := mustSearch(t, x, r)
+		if res.NextCursor == "" {
+			t.Fatal("no next cursor to tamper with")
+		}
+		raw, err := base64.RawURLEncoding.DecodeString(res.NextCursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c cursor
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		return res.NextCursor, c
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(first.NextCursor)
-	if err != nil {
-		t.Fatal(err)
+	relevant, rc := issue(SearchRequest{Query: "客服", Limit: 2})
+	_, nc := issue(SearchRequest{Limit: 2})
+	tampered := func(c cursor, f func(c *cursor)) string {
+		c.After = slices.Clone(c.After)
+		f(&c)
+		return encodeCursor(c)
 	}
-	var c cursor
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	tampered := func(f func(c *cursor)) string {
-		cp := c
-		cp.After = slices.Clone(c.After)
-		f(&cp)
-		return encodeCursor(cp)
-	}
+	q := SearchRequest{Query: "客服"}
 	tests := []struct {
 		name   string
 		r      SearchRequest
 		cursor string
 	}{
-		{"not base64", SearchRequest{Query: "客服"}, "!!!"},
-		{"not json", SearchRequest{Query: "客服"}, base64.RawURLEncoding.EncodeToString([]byte("nope"))},
-		{"empty object", SearchRequest{Query: "客服"}, base64.RawURLEncoding.EncodeToString([]byte("{}"))},
-		{"another query", SearchRequest{Query: "退款"}, first.NextCursor},
-		{"another filter", SearchRequest{Query: "客服", Source: "app"}, first.NextCursor},
-		{"no query: another order", SearchRequest{}, first.NextCursor},
-		{"score not a number", SearchRequest{Query: "客服"}, tampered(func(c *cursor) { c.After[0] = "high" })},
-		{"score NaN", SearchRequest{Query: "客服"}, tampered(func(c *cursor) { c.After[0] = "NaN" })},
-		{"bad time", SearchRequest{Query: "客服"}, tampered(func(c *cursor) { c.After[1] = "yesterday" })},
-		{"bad id", SearchRequest{Query: "客服"}, tampered(func(c *cursor) { c.After[2] = "-3" })},
-		{"padded id", SearchRequest{Query: "客服"}, tampered(func(c *cursor) { c.After[2] = "007" })},
-		{"too few values", SearchRequest{Query: "客服"}, tampered(func(c *cursor) { c.After = c.After[:2] })},
+		{"not base64", q, "!!!"},
+		{"not json", q, base64.RawURLEncoding.EncodeToString([]byte("nope"))},
+		{"empty object", q, base64.RawURLEncoding.EncodeToString([]byte("{}"))},
+		{"another query", SearchRequest{Query: "退款"}, relevant},
+		{"another filter", SearchRequest{Query: "客服", Source: "app"}, relevant},
+		{"no query: another order", SearchRequest{}, relevant},
+		{"score not a number", q, tampered(rc, func(c *cursor) { c.After[0] = "high" })},
+		{"score NaN", q, tampered(rc, func(c *cursor) { c.After[0] = "NaN" })},
+		{"bad id", q, tampered(rc, func(c *cursor) { c.After[1] = "-3" })},
+		{"unpadded id", q, tampered(rc, func(c *cursor) { c.After[1] = "7" })},
+		{"too few values", q, tampered(rc, func(c *cursor) { c.After = c.After[:1] })},
+		{"too many values", q, tampered(rc, func(c *cursor) { c.After = append(c.After, "x") })},
+		{"bad time", SearchRequest{}, tampered(nc, func(c *cursor) { c.After[0] = "yesterday" })},
+		{"time too short", SearchRequest{}, tampered(nc, func(c *cursor) { c.After[0] = "123" })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,19 +38,25 @@ func FuzzSearchQuery(f *testing.F) {
 	})
 }
 
-// Any cursor string resumes a search or is refused naming cursor.
+// Any cursor string resumes a search or is refused naming cursor, for
+// either order.
 func FuzzSearchCursor(f *testing.F) {
 	x, _ := openTestIndex(f)
 	if err := x.IndexItems(context.Background(), facetFixture()); err != nil {
 		f.Fatal(err)
 	}
-	first := mustSearch(f, x, SearchRequest{Query: "客服", Limit: 1})
-	for _, s := range []string{first.NextCursor, "", "e30", "!!!", first.NextCursor[1:]} {
-		f.Add(s)
+	relevant := mustSearch(f, x, SearchRequest{Query: "客服", Limit: 1}).NextCursor
+	newest := mustSearch(f, x, SearchRequest{Limit: 1}).NextCursor
+	for _, s := range []string{relevant, newest, "", "e30", "!!!", relevant[1:], newest[:len(newest)-2]} {
+		f.Add(s, false)
+		f.Add(s, true)
 	}
-	f.Fuzz(func(t *testing.T, c string) {
-		_, err := x.Search(context.Background(), SearchRequest{Query: "客服", Limit: 1, Cursor: c})
-		if err != nil {
+	f.Fuzz(func(t *testing.T, c string, list bool) {
+		r := SearchRequest{Query: "客服", Limit: 1, Cursor: c}
+		if list {
+			r.Query = ""
+		}
+		if _, err := x.Search(context.Background(), r); err != nil {
 			wantCode(t, err, models.EINVALID, "cursor")
 		}
 	})

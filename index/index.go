@@ -21,6 +21,9 @@ import (
 // directory open. bleve holds a file lock on it for as long as it is open.
 var ErrLocked = errors.New("index: in use by another process")
 
+// ErrClosed is returned by calls on a closed Index.
+var ErrClosed = errors.New("index: closed")
+
 // lockTimeout is how long Open waits for the directory's lock: long enough
 // to ride out a predecessor that is still closing, short enough that a
 // second `voclens serve` on the same data dir fails at once, not hangs.
@@ -43,8 +46,8 @@ type Index struct {
 	// is about to be thrown away.
 	writeMu sync.Mutex
 
-	// mu guards bi, which Rebuild replaces; searches and writes hold it
-	// for reading.
+	// mu guards bi, which Rebuild replaces and Close sets to nil;
+	// searches and writes hold it for reading.
 	mu sync.RWMutex
 	bi bleve.Index
 
@@ -120,13 +123,19 @@ func (x *Index) Created() bool { return x.created.Load() }
 // takeCreated reports Created and clears it.
 func (x *Index) takeCreated() bool { return x.created.Swap(false) }
 
-// Close closes the index. Searches and writes after Close fail.
+// Close closes the index. Calls after Close fail with ErrClosed; closing
+// again does nothing.
 func (x *Index) Close() error {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.bi.Close(); err != nil {
+	if x.bi == nil {
+		return nil
+	}
+	err := x.bi.Close()
+	x.bi = nil
+	if err != nil {
 		return fmt.Errorf("index: close: %w", err)
 	}
 	return nil
@@ -136,6 +145,9 @@ func (x *Index) Close() error {
 func (x *Index) Count() (uint64, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if x.bi == nil {
+		return 0, ErrClosed
+	}
 	n, err := x.bi.DocCount()
 	if err != nil {
 		return 0, fmt.Errorf("index: count: %w", err)
@@ -177,6 +189,9 @@ func (x *Index) Apply(ctx context.Context, items []Item, deletes []int64) error 
 	defer x.writeMu.Unlock()
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if x.bi == nil {
+		return ErrClosed
+	}
 	if err := applyTo(ctx, x.bi, items, deletes); err != nil {
 		return fmt.Errorf("index: write: %w", err)
 	}

@@ -211,3 +211,32 @@ func TestOpenRecoversFromAnInterruptedRebuild(t *testing.T) {
 		})
 	}
 }
+
+func TestClosedIndex(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(filepath.Join(t.TempDir(), "index"), pipeline(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.IndexItems(ctx, facetFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	_, errSearch := x.Search(ctx, SearchRequest{Query: "客服", Facets: true})
+	_, errList := x.Search(ctx, SearchRequest{Facets: true})
+	_, errCount := x.Count()
+	_, errRebuild := x.Rebuild(ctx, func(func(Item) error) error { return nil })
+	for name, err := range map[string]error{
+		"Search": errSearch, "list": errList, "Count": errCount, "Rebuild": errRebuild,
+		"Index": x.Index(ctx, nil), "Delete": x.Delete(ctx, []int64{1}),
+	} {
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("%s after Close: %v, want ErrClosed", name, err)
+		}
+	}
+}

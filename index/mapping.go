@@ -31,6 +31,16 @@ const (
 	// fieldOriginal stores the submitted text, unindexed: highlights are
 	// located in the normalized text and mapped back through it.
 	fieldOriginal = "original"
+	// fieldCreatedKey is created_at as a fixed-width string, the sort key.
+	// A datetime field keeps 16 prefix-coded terms per value in its doc
+	// values, and sorting 100,000 matches on it costs ~90 ms; one keyword
+	// term costs a quarter of that.
+	fieldCreatedKey = "created_key"
+	// fieldFacets holds every facet value of an item as "field\x00value",
+	// with doc values. Counting facets visits each match's doc values once
+	// per field counted: one field instead of five makes facets over
+	// 100,000 matches ~4 times cheaper.
+	fieldFacets = "facets"
 )
 
 // Analyzer names in the mapping. Indexing splits long words into bigrams
@@ -88,20 +98,28 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	original.Store = true
 	doc.AddFieldMappingsAt(fieldOriginal, original)
 
-	// Keyword fields carry doc values for facets.
-	for _, name := range []string{FieldTag, FieldSource, FieldSentiment, FieldSeverity, FieldTheme} {
+	// Keyword fields are for filtering; their values are counted for
+	// facets through fieldFacets.
+	for _, name := range FacetFields {
 		kw := mapping.NewKeywordFieldMapping()
-		kw.Store, kw.IncludeTermVectors, kw.IncludeInAll = false, false, false
+		kw.Store, kw.IncludeTermVectors, kw.IncludeInAll, kw.DocValues = false, false, false, false
 		doc.AddFieldMappingsAt(name, kw)
 	}
+	facets := mapping.NewKeywordFieldMapping()
+	facets.Store, facets.IncludeTermVectors, facets.IncludeInAll = false, false, false
+	doc.AddFieldMappingsAt(fieldFacets, facets)
 
 	anger := mapping.NewNumericFieldMapping()
 	anger.Store, anger.DocValues, anger.IncludeInAll = false, false, false
 	doc.AddFieldMappingsAt(FieldAnger, anger)
 
 	created := mapping.NewDateTimeFieldMapping()
-	created.Store, created.IncludeInAll = false, false // doc values stay: results sort on it
+	created.Store, created.DocValues, created.IncludeInAll = false, false, false
 	doc.AddFieldMappingsAt(FieldCreatedAt, created)
+
+	createdKey := mapping.NewKeywordFieldMapping()
+	createdKey.Store, createdKey.IncludeTermVectors, createdKey.IncludeInAll = false, false, false
+	doc.AddFieldMappingsAt(fieldCreatedKey, createdKey)
 
 	im.DefaultMapping = doc
 	if err := im.Validate(); err != nil {
@@ -118,40 +136,70 @@ type Item struct {
 	Theme string
 }
 
-// docID is the bleve document ID of a feedback ID.
-func docID(id int64) string { return strconv.FormatInt(id, 10) }
+// docID is the bleve document ID of a feedback ID, zero-padded so that the
+// string order bleve sorts IDs in is the numeric order (the order of
+// storing).
+func docID(id int64) string { return fmt.Sprintf("%016d", id) }
 
 // parseDocID is docID's inverse.
 func parseDocID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
 
-// document is what bleve indexes for it. created_at is always set (a zero
-// time sorts as the oldest) so sorting on it never meets a missing value.
+// document is what bleve indexes for it. The created-at fields are always
+// set (a zero time sorts as the oldest) so sorting never meets a missing
+// value.
 func document(it Item) map[string]interface{} {
 	f := it.Feedback
 	d := map[string]interface{}{
-		FieldText:      textproc.Normalize(f.Text),
-		fieldOriginal:  f.Text,
-		FieldSource:    f.Source,
-		FieldCreatedAt: f.CreatedAt.UTC().Truncate(time.Millisecond),
+		FieldText:       textproc.Normalize(f.Text),
+		fieldOriginal:   f.Text,
+		FieldSource:     f.Source,
+		FieldCreatedAt:  f.CreatedAt.UTC().Truncate(time.Millisecond),
+		fieldCreatedKey: createdKey(f.CreatedAt),
 	}
-	if it.Theme != "" {
-		d[FieldTheme] = it.Theme
+	facets := []string{facetTerm(FieldSource, f.Source)}
+	keyword := func(field, value string) {
+		if value != "" {
+			d[field] = value
+			facets = append(facets, facetTerm(field, value))
+		}
 	}
+	keyword(FieldTheme, it.Theme)
 	if a := f.Analysis; a != nil {
 		if len(a.Tags) > 0 {
 			tags := make([]string, len(a.Tags))
 			for i, t := range a.Tags {
 				tags[i] = t.Tag
+				facets = append(facets, facetTerm(FieldTag, t.Tag))
 			}
 			d[FieldTag] = tags
 		}
-		if a.Sentiment.Label != "" {
-			d[FieldSentiment] = a.Sentiment.Label
-		}
-		if a.Severity != "" {
-			d[FieldSeverity] = a.Severity
-		}
+		keyword(FieldSentiment, a.Sentiment.Label)
+		keyword(FieldSeverity, a.Severity)
 		d[FieldAnger] = a.Sentiment.Anger
 	}
+	d[fieldFacets] = facets
 	return d
+}
+
+// facetTerm is the fieldFacets term of a field's value.
+func facetTerm(field, value string) string { return field + "\x00" + value }
+
+// createdKey is t in Unix milliseconds, zero-padded so that string order is
+// time order (until the year 2286; earlier than 1970 sorts as 1970).
+func createdKey(t time.Time) string { return createdKeyOf(max(0, t.UnixMilli())) }
+
+// createdKeyOf is the createdKey of ms milliseconds since the epoch.
+func createdKeyOf(ms int64) string { return fmt.Sprintf("%013d", ms) }
+
+// isCreatedKey reports whether s is a createdKey value.
+func isCreatedKey(s string) bool {
+	if len(s) != 13 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

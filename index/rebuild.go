@@ -28,6 +28,12 @@ const (
 func (x *Index) Rebuild(ctx context.Context, iterate func(yield func(Item) error) error) (int, error) {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	x.mu.RLock()
+	closed := x.bi == nil
+	x.mu.RUnlock()
+	if closed { // only Close sets it, and Close takes writeMu first
+		return 0, ErrClosed
+	}
 
 	tmp := x.path + rebuildSuffix
 	if err := os.RemoveAll(tmp); err != nil {
@@ -64,7 +70,9 @@ func (x *Index) Rebuild(ctx context.Context, iterate func(yield func(Item) error
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.bi.Close(); err != nil {
+	err = x.bi.Close()
+	x.bi = nil // if nothing can be reopened below, the Index is closed
+	if err != nil {
 		return 0, fmt.Errorf("index: rebuild: close the old index: %w", err)
 	}
 	swapErr := swapIn(x.path)

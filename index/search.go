@@ -41,7 +41,8 @@ type SearchRequest struct {
 	// first page.
 	Cursor string
 	// Facets asks for counts per value of each of FacetFields over all
-	// matching items (not only the page).
+	// matching items (not only the page). They are the same on every page:
+	// ask on the first.
 	Facets bool
 }
 
@@ -56,7 +57,8 @@ type SearchResult struct {
 }
 
 // Hit is one matching item. Highlights are the words the query matched,
-// as rune offsets into the item's original text.
+// as rune offsets into the item's original text. Without a query string
+// Score is 0 and there are no highlights.
 type Hit struct {
 	ID         int64         `json:"id"`
 	Score      float64       `json:"score"`
@@ -78,6 +80,9 @@ func (x *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if x.bi == nil {
+		return nil, ErrClosed
+	}
 
 	var pq parsedQuery
 	if strings.TrimSpace(r.Query) != "" {
@@ -87,32 +92,55 @@ func (x *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 		}
 		if pq.q == nil {
 			// Only stop words or punctuation: nothing can match.
-			return &SearchResult{Hits: []Hit{}}, nil
+			res := &SearchResult{Hits: []Hit{}}
+			if r.Facets {
+				res.Facets = splitFacets(nil)
+			}
+			return res, nil
 		}
 	}
 	order := orderNewest
 	if pq.q != nil {
 		order = orderRelevance
 	}
-
-	req := bleve.NewSearchRequestOptions(searchQuery(pq.q, filters(r)), limit+1, 0, false)
-	req.SortByCustom(sortOrder(order))
+	var after []string
 	if r.Cursor != "" {
-		if req.SearchAfter, err = decodeCursor(r.Cursor, order, hashSearch(r, order)); err != nil {
+		if after, err = decodeCursor(r.Cursor, order, hashSearch(r, order)); err != nil {
 			return nil, err
 		}
 	}
-	if pq.q != nil {
-		req.IncludeLocations = true
-		req.Fields = []string{fieldOriginal}
-	}
-	if r.Facets {
-		for _, f := range FacetFields {
-			req.AddFacet(f, bleve.NewFacetRequest(f, MaxFacetValues))
+	if pq.q == nil {
+		res, err := x.newestSearch(ctx, r, limit, after)
+		if err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
 		}
+		return res, nil
+	}
+
+	req := bleve.NewSearchRequestOptions(searchQuery(pq.q, filters(r)), limit+1, 0, false)
+	req.SortByCustom(relevanceOrder())
+	req.SearchAfter = after
+	req.IncludeLocations = true
+	req.Fields = []string{fieldOriginal}
+	// Facets are counted beside the page search, on the other core when
+	// there is one.
+	var facets chan facetResult
+	if r.Facets {
+		facets = make(chan facetResult, 1)
+		go func() {
+			f, err := countFacets(ctx, x.bi, req.Query)
+			facets <- facetResult{f, err}
+		}()
 	}
 
 	res, err := x.bi.SearchInContext(ctx, req)
+	var fr facetResult
+	if facets != nil {
+		fr = <-facets
+		if err == nil {
+			err = fr.err
+		}
+	}
 	if err != nil {
 		if ctx.Err() == nil && pq.expensive {
 			// A wildcard, regexp or fuzzy term bleve could not expand.
@@ -124,7 +152,7 @@ func (x *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	out := &SearchResult{Total: res.Total, Hits: make([]Hit, 0, min(len(res.Hits), limit))}
 	for i, h := range res.Hits {
 		if i == limit {
-			out.NextCursor = encodeCursor(cursor{Order: order, After: afterHit(order, res.Hits[i-1]), Search: hashSearch(r, order)})
+			out.NextCursor = encodeCursor(cursor{Order: order, After: afterHit(res.Hits[i-1]), Search: hashSearch(r, order)})
 			break
 		}
 		id, err := parseDocID(h.ID)
@@ -139,19 +167,13 @@ func (x *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if r.Facets {
-		out.Facets = make(map[string][]FacetCount, len(FacetFields))
-		for _, f := range FacetFields {
-			counts := []FacetCount{}
-			if fr := res.Facets[f]; fr != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-				}
-			}
-			out.Facets[f] = counts
-		}
-	}
+	out.Facets = fr.counts
 	return out, nil
+}
+
+type facetResult struct {
+	counts map[string][]FacetCount
+	err    error
 }
 
 // checkRequest validates r's filters and returns the page size.

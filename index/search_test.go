@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -273,5 +274,78 @@ func TestSearchRejectsBadInput(t *testing.T) {
 			}
 			wantCode(t, err, models.EINVALID, tt.field)
 		})
+	}
+}
+
+// The two ways of counting facets agree, on match sets of every size.
+func TestFacetCountingStrategiesAgree(t *testing.T) {
+	ctx := context.Background()
+	x, _ := openTestIndex(t)
+	items := benchItems(1, 2000)
+	if err := x.Index(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	// Replaced and deleted items leave dead documents behind in bleve's
+	// segments: neither way may count them.
+	for _, f := range items[:500] {
+		f.Source = "changed"
+	}
+	if err := x.Index(ctx, items[:500]); err != nil {
+		t.Fatal(err)
+	}
+	var gone []int64
+	for _, f := range items[500:700] {
+		gone = append(gone, f.ID)
+	}
+	if err := x.Delete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	wantSources := map[string]int{}
+	for _, f := range slices.Concat(items[:500], items[700:]) {
+		wantSources[facetTerm(FieldSource, f.Source)]++
+	}
+	adv, err := x.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, q := range []string{"", "客服", "闪退", "客服 态度", "tag:物流配送", "source:wechat -快递"} {
+		pq := parsedQuery{}
+		if q != "" {
+			if pq, err = parseQuery(q, x.bi.Mapping().AnalyzerNamed(searchAnalyzer)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		matches, err := matchSet(ctx, r, x.bi, searchQuery(pq.q, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPostings, err := countByPostings(ctx, r, matches)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byDocValues, err := countByDocValues(ctx, r, matches)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byPostings) == 0 || !maps.Equal(byPostings, byDocValues) {
+			t.Errorf("%q (%d matches): postings %v, doc values %v", q, matches.GetCardinality(), byPostings, byDocValues)
+		}
+		if q == "" {
+			sources := maps.Collect(func(yield func(string, int) bool) {
+				for term, c := range byPostings {
+					if strings.HasPrefix(term, FieldSource+"\x00") && !yield(term, c) {
+						return
+					}
+				}
+			})
+			if !maps.Equal(sources, wantSources) {
+				t.Errorf("source counts of all items = %v, want %v", sources, wantSources)
+			}
+		}
 	}
 }
