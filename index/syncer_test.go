@@ -283,3 +283,30 @@ func deleteFeedback(dbPath string, id int64) error {
 	_, err = db.Exec(`DELETE FROM feedback WHERE id = ?`, id)
 	return err
 }
+
+func TestSyncerIndexesThemes(t *testing.T) {
+	ctx := context.Background()
+	d := newDataDir(t)
+	ids := ingest(t, d.db, 0, 4)
+	s := NewSyncer(d.x, d.db)
+	s.Themes = func(_ context.Context, batch []int64) (map[int64]string, error) {
+		themes := map[int64]string{}
+		for _, id := range batch {
+			if id != ids[3] {
+				themes[id] = fmt.Sprintf("theme-%d", id%2)
+			}
+		}
+		return themes, nil
+	}
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := mustSearch(t, d.x, SearchRequest{Theme: fmt.Sprintf("theme-%d", ids[0]%2), Facets: true})
+	if res.Total != 2 {
+		t.Errorf("theme filter finds %d items, want 2", res.Total)
+	}
+	all := mustSearch(t, d.x, SearchRequest{Facets: true})
+	if got := all.Facets[FieldTheme]; len(got) != 2 || got[0].Count+got[1].Count != 3 {
+		t.Errorf("theme facet = %v, want two themes over 3 items", got)
+	}
+}
