@@ -19,10 +19,10 @@ type Options struct {
 	Side SideFeatures
 	// Hyper is the regularisation used when Search is empty.
 	Hyper
-	// Search, when it holds more than one candidate, picks the best by
+	// Search lists candidate settings; with more than one, the best by
 	// cross-validation on the training texts (macro-F1 for multi-class,
-	// mean best F1 per label for multi-label) and overrides Hyper. Each
-	// candidate costs Folds extra fits.
+	// mean best F1 per label for multi-label) replaces Hyper, and a single
+	// one simply does. Each candidate costs Folds extra fits.
 	Search []Hyper
 	// Balanced weights each class's errors inversely to its frequency, so
 	// a rare label is not given up for the easy majority.

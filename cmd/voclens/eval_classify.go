@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -91,7 +92,7 @@ prediction speed (segmentation included).`,
 			if err != nil {
 				return err
 			}
-			res, err := evalClassify(p, train, test)
+			res, err := evalClassify(cmd, p, train, test)
 			if err != nil {
 				return err
 			}
@@ -111,13 +112,14 @@ type classifyResult struct {
 	DocsPerS float64 `json:"docs_per_s"`
 }
 
-func evalClassify(p *textproc.Pipeline, train, test *ingest.Labelled) (*classifyResult, error) {
+func evalClassify(cmd *cobra.Command, p *textproc.Pipeline, train, test *ingest.Labelled) (*classifyResult, error) {
 	start := time.Now()
 	m, err := linear.TrainMultiClass(processAll(p, train.Texts), train.Labels, classifyOptions)
 	if err != nil {
 		return nil, err
 	}
 	trainS := time.Since(start).Seconds()
+	logModel(cmd, m)
 
 	start = time.Now()
 	pred := make([]string, len(test.Texts))
@@ -164,6 +166,14 @@ func forEachText(p *textproc.Pipeline, texts []string, fn func(i int, d *textpro
 		}()
 	}
 	wg.Wait()
+}
+
+// logModel says on stderr which settings training chose, so a figure on
+// stdout can be traced to them.
+func logModel(cmd *cobra.Command, m *linear.Model) {
+	h := m.Hyper()
+	fmt.Fprintf(cmd.ErrOrStderr(), "eval: model C=%g nb=%v side=%q held-out=%.4f n_train=%d\n",
+		h.C, h.NB, m.SideName(), m.HeldOutScore(), m.TrainingSize())
 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }

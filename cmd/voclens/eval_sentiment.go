@@ -82,7 +82,7 @@ With --train a linear model is trained on the train file's rows.`,
 			if err != nil {
 				return err
 			}
-			res, err := evalSentiment(p, train, test, neg, pos)
+			res, err := evalSentiment(cmd, p, train, test, neg, pos)
 			if err != nil {
 				return err
 			}
@@ -123,7 +123,7 @@ type sentimentResult struct {
 	N            int     `json:"n"`
 }
 
-func evalSentiment(p *textproc.Pipeline, train, test *ingest.Labelled, neg, pos string) (*sentimentResult, error) {
+func evalSentiment(cmd *cobra.Command, p *textproc.Pipeline, train, test *ingest.Labelled, neg, pos string) (*sentimentResult, error) {
 	pred := make([]string, len(test.Texts))
 	neutral := make([]bool, len(test.Texts))
 	if train != nil {
@@ -133,6 +133,7 @@ func evalSentiment(p *textproc.Pipeline, train, test *ingest.Labelled, neg, pos 
 		if err != nil {
 			return nil, err
 		}
+		logModel(cmd, m)
 		forEachText(p, test.Texts, func(i int, d *textproc.Doc) { pred[i] = m.Predict(d) })
 	} else {
 		sc := classifier.NewSentimentScorer(classifier.DefaultLexicon())
@@ -190,7 +191,7 @@ and its probability threshold chosen on held-out folds of the train file.`,
 			if err != nil {
 				return err
 			}
-			res, err := evalAnger(p, train, test, pos)
+			res, err := evalAnger(cmd, p, train, test, pos)
 			if err != nil {
 				return err
 			}
@@ -210,7 +211,7 @@ type angerResult struct {
 	N         int     `json:"n"`
 }
 
-func evalAnger(p *textproc.Pipeline, train, test *ingest.Labelled, pos string) (*angerResult, error) {
+func evalAnger(cmd *cobra.Command, p *textproc.Pipeline, train, test *ingest.Labelled, pos string) (*angerResult, error) {
 	gold := make([]bool, len(test.Texts))
 	for i, l := range test.Labels {
 		gold[i] = l == pos
@@ -232,6 +233,7 @@ func evalAnger(p *textproc.Pipeline, train, test *ingest.Labelled, pos string) (
 		if err != nil {
 			return nil, err
 		}
+		logModel(cmd, m)
 		forEachText(p, test.Texts, func(i int, d *textproc.Doc) { pred[i] = len(m.Tags(d)) > 0 })
 	} else {
 		sc := classifier.NewSentimentScorer(classifier.DefaultLexicon())
