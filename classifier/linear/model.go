@@ -49,6 +49,15 @@ type Class struct {
 	HeldOut PRF `json:"held_out"`
 }
 
+// Trusted reports whether the model has learnt the label well enough to
+// take over from keyword rules: at least minPositives confirmed examples,
+// and at least minF1 on held-out folds. Both bounds are the caller's
+// policy; the held-out F1 of a label with few examples is itself noisy,
+// which is why the count is asked for too.
+func (c Class) Trusted(minPositives int, minF1 float64) bool {
+	return c.Calibrated && c.Positives >= minPositives && c.HeldOut.F1 >= minF1
+}
+
 // Prediction is one label given to a text.
 type Prediction struct {
 	Label       string  `json:"label"`

@@ -91,6 +91,9 @@ func TestLearnsNewTag(t *testing.T) {
 		if !c.Calibrated || c.Threshold < minThreshold || c.Threshold > maxThreshold || c.Positives < 15 {
 			t.Errorf("class %+v: not calibrated sensibly", c)
 		}
+		if !c.Trusted(10, 0.5) || c.Trusted(1000, 0) {
+			t.Errorf("class %s: Trusted disagrees with its counts %d and F1 %.2f", c.Label, c.Positives, c.HeldOut.F1)
+		}
 	}
 	held, want := readTagged(t, "testdata/tags_heldout.csv")
 	for i, text := range held {
