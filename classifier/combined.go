@@ -1,0 +1,115 @@
+package classifier
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/voclens/voclens/classifier/linear"
+	"github.com/voclens/voclens/models"
+	"github.com/voclens/voclens/textproc"
+)
+
+// MinConfirmations is how many human confirmations of a tag the tag model's
+// training data must hold before the model, not the keyword rules, decides
+// that tag. Below it a handful of examples would overrule keywords people
+// wrote on purpose; from it the model has seen enough phrasings to do
+// better than the keywords.
+const MinConfirmations = 20
+
+// TagModel is a trained multi-label tag model with what the combined
+// analyzer needs to know about its training data.
+type TagModel struct {
+	// Version is the stored model version, reported as
+	// Analysis.ModelVersion.
+	Version string
+	Model   *linear.Model
+	// Confirmations counts the human confirmations per tag in the
+	// model's training data.
+	Confirmations map[string]int
+}
+
+// Combined is the analyzer of a running voclens: keyword rules bootstrap
+// every tag of the taxonomy, and the tag model takes over each tag it was
+// trained on with at least MinConfirmations confirmations. Tags the
+// taxonomy lacks are never emitted, whatever the model learnt. It
+// implements models.Analyzer and is safe for concurrent use.
+type Combined struct {
+	rules   *Analyzer
+	model   *linear.Model
+	version string
+	// decides[c] says whether the model decides its class c.
+	decides []bool
+	tax     models.Taxonomy
+}
+
+var _ models.Analyzer = (*Combined)(nil)
+
+// NewCombined builds the analyzer over p, the one pipeline of the process
+// (only the rule tagger and the model are per taxonomy). tm may be nil:
+// then the rules decide every tag and ModelVersion is "rules-1".
+func NewCombined(p *textproc.Pipeline, tax models.Taxonomy, lex *Lexicon, tm *TagModel) *Combined {
+	c := &Combined{rules: NewAnalyzer(p, tax, lex), version: ModelVersion, tax: tax}
+	if tm == nil || tm.Model == nil {
+		return c
+	}
+	known := make(map[string]bool, len(tax.Tags))
+	for _, t := range tax.Tags {
+		known[t.Name] = true
+	}
+	c.model, c.version = tm.Model, tm.Version
+	labels := tm.Model.Labels()
+	c.decides = make([]bool, len(labels))
+	for i, l := range labels {
+		c.decides[i] = known[l] && tm.Confirmations[l] >= MinConfirmations
+	}
+	return c
+}
+
+// Version is the model version the analyzer reports.
+func (c *Combined) Version() string { return c.version }
+
+// ModelTags lists the tags the model decides, in model order.
+func (c *Combined) ModelTags() []string {
+	var out []string
+	if c.model == nil {
+		return out
+	}
+	for i, l := range c.model.Labels() {
+		if c.decides[i] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Analyze implements models.Analyzer.
+func (c *Combined) Analyze(text string) *models.Analysis {
+	doc := c.rules.pipe.Process(text)
+	a := c.rules.AnalyzeDoc(doc)
+	a.ModelVersion = c.version
+	if c.model == nil {
+		return a
+	}
+	var buf [16]float64
+	probs := c.model.Probabilities(doc, buf[:0])
+	if len(probs) == 0 {
+		return a // an uncalibrated model cannot say yes or no
+	}
+	labels, classes := c.model.Labels(), c.model.Classes()
+	tags := a.Tags[:0:0]
+	for _, t := range a.Tags {
+		if i := slices.Index(labels, t.Tag); i < 0 || !c.decides[i] {
+			tags = append(tags, t)
+		}
+	}
+	for i, p := range probs {
+		if c.decides[i] && p >= classes[i].Threshold {
+			tags = append(tags, models.TagScore{Tag: labels[i], Score: math.Round(p*1000) / 1000, Source: models.TagSourceModel})
+		}
+	}
+	slices.SortStableFunc(tags, func(x, y models.TagScore) int { return cmp.Compare(y.Score, x.Score) })
+	a.Tags = tags
+	a.Severity, a.SeverityScore = Severity(a.Sentiment, tags, c.tax)
+	return a
+}
