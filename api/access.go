@@ -54,6 +54,7 @@ var routeAccess = map[string]string{
 	"POST /v1/proposals/:id/accept": models.RoleAnalyst,
 	"POST /v1/proposals/:id/reject": models.RoleAnalyst,
 	"GET /v1/tags":                  models.RoleAnalyst,
+	"GET /v1/tags/stats":            models.RoleAnalyst,
 	"GET /v1/trends":                models.RoleAnalyst,
 	"GET /v1/breakdown":             models.RoleAnalyst,
 	"GET /v1/export":                models.RoleAnalyst,

@@ -50,6 +50,14 @@ type Config struct {
 	// CORSOrigins lists the browser origins, e.g. https://console.example.com,
 	// that may call the API from a web page; empty turns CORS off.
 	CORSOrigins []string
+	// Tags, Labels, Models and TagStats serve the taxonomy, the human
+	// labels, the trained model versions and the per-tag statistics; a
+	// nil one makes its routes answer 503. cmd passes services that swap
+	// the analyzer after a taxonomy change or an activation.
+	Tags     models.TagService
+	Labels   models.LabelService
+	Models   models.ModelService
+	TagStats models.TagStatsService
 	// Metrics collects the request metrics; nil makes a fresh set. Pass
 	// one in to register more collectors on its Registry.
 	Metrics *Metrics
@@ -66,6 +74,11 @@ type handler struct {
 	auth     *authState
 	limiter  *limiter // nil: no rate limit
 	metrics  *Metrics
+
+	tags        models.TagService
+	labels      models.LabelService
+	models      models.ModelService
+	tagStatsSvc models.TagStatsService
 }
 
 // NewHandler returns the voclens HTTP API.
@@ -81,6 +94,11 @@ func NewHandler(cfg Config) *Handler {
 		keys:     cfg.Keys,
 		limiter:  newLimiter(cfg.Rate, cfg.Burst),
 		metrics:  cfg.Metrics,
+
+		tags:        cfg.Tags,
+		labels:      cfg.Labels,
+		models:      cfg.Models,
+		tagStatsSvc: cfg.TagStats,
 	}
 	if cfg.Analyzer != nil {
 		h.analyzer.Store(&analyzerRef{cfg.Analyzer})
@@ -141,6 +159,18 @@ func (h *handler) routes(e *gin.Engine) {
 	fb.POST("", h.requireAnalyzer, h.createFeedback)
 	fb.GET("", h.listFeedback)
 	fb.GET("/:id", h.getFeedback)
+	fb.PUT("/:id/tags", h.putFeedbackTags)
+
+	tags := v1.Group("/tags")
+	tags.GET("/stats", h.tagStats)
+	tags.GET("", h.requireTags, h.listTags)
+	tags.POST("", h.requireTags, h.createTag)
+	tags.PATCH("/:name", h.requireTags, h.updateTag)
+	tags.DELETE("/:name", h.requireTags, h.deleteTag)
+
+	ms := v1.Group("/models", h.requireModels)
+	ms.GET("", h.listModels)
+	ms.POST("/:version/activate", h.activateModel)
 
 	keys := v1.Group("/keys", h.requireKeys)
 	keys.GET("", h.listKeys)
