@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/voclens/voclens/classifier"
 	"github.com/voclens/voclens/ingest"
 	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/store"
@@ -50,7 +51,13 @@ mapped to a field are kept as metadata.`,
 				return err
 			}
 			defer db.Close()
-			an, err := newAnalyzer()
+			// Imported items are tagged as the server would tag them: by
+			// the stored taxonomy and the active model.
+			pipe, err := seedAndPipeline(cmd.Context(), db, classifier.DefaultLexicon())
+			if err != nil {
+				return err
+			}
+			an, err := newAnalyzers(db, nil).start(cmd.Context(), pipe)
 			if err != nil {
 				return err
 			}

@@ -14,7 +14,9 @@ import (
 
 	"github.com/voclens/voclens"
 	"github.com/voclens/voclens/api"
+	"github.com/voclens/voclens/classifier"
 	"github.com/voclens/voclens/store"
+	"github.com/voclens/voclens/textproc"
 )
 
 func newServeCmd() *cobra.Command {
@@ -43,6 +45,10 @@ func newServeCmd() *cobra.Command {
 	return cmd
 }
 
+// modelWatchInterval is how soon a server notices a model that
+// `voclens train` activated in another process.
+const modelWatchInterval = 2 * time.Second
+
 // serveConfig is what serve needs, read from flags by the command.
 type serveConfig struct {
 	addr, dataDir string
@@ -52,6 +58,9 @@ type serveConfig struct {
 	// onListen, when set, is told the address the server bound (tests
 	// listen on port 0).
 	onListen func(addr string)
+	// pipe, when set, is the text pipeline to use instead of building
+	// one (tests share one per binary).
+	pipe *textproc.Pipeline
 }
 
 // serve listens first and loads the analyzer (seconds: gse's dictionary)
@@ -76,16 +85,27 @@ func serve(ctx context.Context, cfg serveConfig) error {
 			return err
 		}
 	}
+	// The taxonomy is seeded before the first request, so GET /v1/tags
+	// answers while the pipeline loads.
+	if _, err := db.SeedTags(ctx, classifier.DefaultTaxonomy()); err != nil {
+		return err
+	}
+	an := newAnalyzers(db, nil)
 	var ready atomic.Bool
 	handler := api.NewHandler(api.Config{
 		Feedback:    db,
 		Keys:        db,
+		Tags:        reloadingTags{TagService: db, an: an},
+		Labels:      db,
+		Models:      reloadingModels{ModelService: db, an: an},
+		TagStats:    db,
 		Logger:      log,
 		Ready:       ready.Load,
 		Rate:        cfg.security.rate,
 		Burst:       cfg.security.burst,
 		CORSOrigins: cfg.security.corsOrigins,
 	})
+	an.set = handler.SetAnalyzer
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -108,12 +128,18 @@ func serve(ctx context.Context, cfg serveConfig) error {
 
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	loaded := make(chan error, 1)
-	go func() { loaded <- loadForServe(loadCtx, cfg, db, handler, &ready) }()
+	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, &ready) }()
 	loading := loaded // nil once the loader has reported
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		an.watch(loadCtx, modelWatchInterval, log)
+	}()
 	defer func() {
-		// Runs before the deferred db.Close: the loader must be done
-		// with the store first.
+		// Runs before the deferred db.Close: the loader and the watcher
+		// must be done with the store first.
 		stopLoading()
+		<-watched
 		if loading != nil {
 			if err := <-loading; err != nil && !errors.Is(err, context.Canceled) {
 				log.Warn("loading stopped by shutdown", "error", err)
@@ -150,17 +176,24 @@ wait:
 	return runErr
 }
 
-// loadForServe builds the analyzer, hands it to the handler, loads the
+// loadForServe builds the pipeline and the analyzer over the stored
+// taxonomy and active model (which hands it to the handler), loads the
 // demo data if asked, and then marks the server ready.
-func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, h *api.Handler, ready *atomic.Bool) error {
+func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, ready *atomic.Bool) error {
 	log := cfg.log
 	started := time.Now()
-	an, err := newAnalyzer()
+	p := cfg.pipe
+	if p == nil {
+		var err error
+		if p, err = seedAndPipeline(ctx, db, az.lex); err != nil {
+			return fmt.Errorf("load analyzer: %w", err)
+		}
+	}
+	an, err := az.start(ctx, p)
 	if err != nil {
 		return fmt.Errorf("load analyzer: %w", err)
 	}
-	h.SetAnalyzer(an)
-	log.Info("analyzer ready", "seconds", time.Since(started).Seconds())
+	log.Info("analyzer ready", "seconds", time.Since(started).Seconds(), "model_version", an.Version())
 	if cfg.demo {
 		rep, err := loadDemo(ctx, db, an, voclens.SampleFeedback, voclens.SampleFeedbackName)
 		if err != nil {
