@@ -74,6 +74,7 @@ type handler struct {
 	auth     *authState
 	limiter  *limiter // nil: no rate limit
 	metrics  *Metrics
+	themes   themesRef // nil until SetThemes
 
 	tags        models.TagService
 	labels      models.LabelService
@@ -172,6 +173,15 @@ func (h *handler) routes(e *gin.Engine) {
 	ms.GET("", h.listModels)
 	ms.POST("/:version/activate", h.activateModel)
 
+	cl := v1.Group("/clusters", h.requireThemes)
+	cl.GET("", h.listClusters)
+	cl.GET("/:id", h.getCluster)
+	cl.POST("/:id/merge", h.mergeCluster)
+	cl.POST("/:id/rename", h.renameCluster)
+	pr := v1.Group("/proposals", h.requireThemes)
+	pr.GET("", h.listProposals)
+	pr.POST("/:id/accept", h.acceptProposal)
+	pr.POST("/:id/reject", h.rejectProposal)
 	keys := v1.Group("/keys", h.requireKeys)
 	keys.GET("", h.listKeys)
 	keys.POST("", h.createKey)
