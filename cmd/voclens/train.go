@@ -278,13 +278,15 @@ func printTrainReport(w io.Writer, rep *trainReport, asJSON bool) error {
 	}
 	fmt.Fprintf(w, "model %s: %s; %d labelled items, %d held out, %.1f s\n", rep.Version.Version, state, rep.NTrain, rep.NTest, rep.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TAG\tCONFIRMED\tWEAK\tREJECTED\tHELD-OUT N\tPRECISION\tRECALL\tF1\tDECIDED BY")
+	// The tag goes last: tabwriter counts a Chinese character as one
+	// column, the terminal shows two.
+	fmt.Fprintln(tw, "CONFIRMED\tWEAK\tREJECTED\tHELD-OUT N\tPRECISION\tRECALL\tF1\tDECIDED BY\tTAG")
 	for _, t := range rep.Tags {
 		by := "rules"
 		if t.Decides {
 			by = "model"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\n", t.Tag, t.Confirmations, t.Weak, t.Rejections, t.N, t.Precision, t.Recall, t.F1, by)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\t%s\n", t.Confirmations, t.Weak, t.Rejections, t.N, t.Precision, t.Recall, t.F1, by, t.Tag)
 	}
 	return tw.Flush()
 }
