@@ -47,7 +47,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newAnalyzeCmd(), newImportCmd(), newServeCmd(), newEvalCmd(), newKeysCmd(), newTrainCmd())
+	root.AddCommand(newAnalyzeCmd(), newImportCmd(), newServeCmd(), newEvalCmd(), newKeysCmd(), newTrainCmd(), newClusterCmd())
 	return root
 }
 

@@ -128,7 +128,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	loaded := make(chan error, 1)
-	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, &ready) }()
+	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, handler, &ready) }()
 	loading := loaded // nil once the loader has reported
 	watched := make(chan struct{})
 	go func() {
@@ -178,8 +178,9 @@ wait:
 
 // loadForServe builds the pipeline and the analyzer over the stored
 // taxonomy and active model (which hands it to the handler), loads the
-// demo data if asked, and then marks the server ready.
-func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, ready *atomic.Bool) error {
+// demo data if asked (and finds its themes), hands the theme service to
+// the handler, and then marks the server ready.
+func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, h *api.Handler, ready *atomic.Bool) error {
 	log := cfg.log
 	started := time.Now()
 	p := cfg.pipe
@@ -203,6 +204,15 @@ func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyz
 			log.Info("demo data loaded", "items", rep.Imported, "data", cfg.dataDir)
 		}
 	}
+	// Themes need the pipeline too; accepting a proposal goes through
+	// reloadingTags, so the new tag's keywords tag new items at once.
+	themeSvc := newThemeService(db, p, reloadingTags{TagService: db, an: az}, db)
+	if cfg.demo {
+		if err := initialThemes(ctx, themeSvc, db, log); err != nil {
+			return fmt.Errorf("find themes: %w", err)
+		}
+	}
+	h.SetThemes(themeSvc, themeSvc)
 	ready.Store(true)
 	log.Info("ready")
 	return nil
