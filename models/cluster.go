@@ -64,7 +64,7 @@ type ThemeStats struct {
 	// Rising: the last 14 days hold at least 1.5 times the 14 before.
 	Rising bool `json:"rising"`
 	// Spike: some week ending in the last 28 days held at least twice the
-	// week before and at least 5 items; SpikeDay is the first such end.
+	// week before and at least 8 items; SpikeDay is the first such end.
 	Spike    bool   `json:"spike"`
 	SpikeDay string `json:"spike_day,omitempty"`
 	// TagCoverage is the share of members with any tag scored ≥ 0.5.

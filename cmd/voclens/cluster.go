@@ -26,7 +26,8 @@ func newClusterCmd() *cobra.Command {
 and merges of the previous run's themes, and proposes a tag for each
 complaint theme the taxonomy covers poorly (see GET /v1/proposals).
 Growth compares the last 7 days up to the newest item with the 7 before;
-a spike is at least twice the week before and at least 5 items.`,
+a spike is a week (ending in the last 28 days) with at least twice the
+week before and at least 8 items.`,
 		Example: `  voclens cluster
   voclens cluster --from 2026-10-01 --source app_review --negative --k 12`,
 		Args: cobra.NoArgs,
