@@ -24,7 +24,7 @@ import (
 // slower (13 ms against 5.7).
 const (
 	orderRelevance = "relevance" // -_score, -_id
-	orderNewest    = "newest"    // -created_key, -_id
+	orderNewest    = "newest"    // -created_at, -_id
 )
 
 func relevanceOrder() search.SortOrder {
@@ -32,7 +32,7 @@ func relevanceOrder() search.SortOrder {
 }
 
 // cursor is the position after the last hit of a page: its sort values,
-// (score, id) or (created_key, id), in the form bleve's search_after takes. It is handed out as
+// (score, id) or (created_at, id), in the form bleve's search_after takes. It is handed out as
 // base64url JSON, which clients treat as opaque.
 type cursor struct {
 	Order string   `json:"o"`

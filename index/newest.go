@@ -19,7 +19,7 @@ import (
 // 100,000 items to show 20 of them. Instead the matches are collected in a
 // bitmap (which facet counting needs anyway, and which gives total, facets
 // and page from one snapshot of the index), and the page is found from the
-// top of created_key's term dictionary down: a window of recent keys is
+// top of created_at's term dictionary down: a window of recent keys is
 // searched first and widened until it holds a page of matches. That visits
 // a number of keys proportional to the page, not to the matches. When the
 // matches are few and sparse, walking the keys would visit many that match
@@ -69,7 +69,7 @@ func (x *Index) newestSearch(ctx context.Context, r SearchRequest, limit int, af
 	return out, nil
 }
 
-// newestPage returns up to need of matches in (created_key, id) descending
+// newestPage returns up to need of matches in (created_at, id) descending
 // order, after the cursor values after.
 func newestPage(ctx context.Context, rd bleveindex.IndexReader, matches *roaring.Bitmap, after []string, need int) ([]pageHit, error) {
 	n := matches.GetCardinality()
@@ -105,7 +105,7 @@ func sortNewest(hits []pageHit) {
 }
 
 func newestByDocValues(ctx context.Context, rd bleveindex.IndexReader, matches *roaring.Bitmap, after []string, need int) ([]pageHit, error) {
-	dvr, err := rd.DocValueReader([]string{fieldCreatedKey})
+	dvr, err := rd.DocValueReader([]string{FieldCreatedAt})
 	if err != nil {
 		return nil, err
 	}
@@ -193,10 +193,10 @@ func newestByWalk(ctx context.Context, rd bleveindex.IndexReader, matches *roari
 	}
 }
 
-// keyWindow returns the matches whose created_key lies in [lo, hi], newest
+// keyWindow returns the matches whose created_at lies in [lo, hi], newest
 // first.
 func keyWindow(ctx context.Context, rd bleveindex.IndexReader, matches *roaring.Bitmap, lo, hi int64, after []string) ([]pageHit, error) {
-	dict, err := rd.FieldDictRange(fieldCreatedKey, []byte(createdKeyOf(lo)), []byte(createdKeyOf(hi)))
+	dict, err := rd.FieldDictRange(FieldCreatedAt, []byte(createdKeyOf(lo)), []byte(createdKeyOf(hi)))
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func keyWindow(ctx context.Context, rd bleveindex.IndexReader, matches *roaring.
 			return out, err
 		}
 		key := de.Term
-		tfr, err := rd.TermFieldReader(ctx, []byte(key), fieldCreatedKey, false, false, false)
+		tfr, err := rd.TermFieldReader(ctx, []byte(key), FieldCreatedAt, false, false, false)
 		if err != nil {
 			return nil, err
 		}
@@ -243,12 +243,12 @@ func keyWindow(ctx context.Context, rd bleveindex.IndexReader, matches *roaring.
 	}
 }
 
-// maxCreatedKey finds the largest created_key in the index by binary
+// maxCreatedKey finds the largest created_at in the index by binary
 // search over ranges of the term dictionary, which only iterates upwards.
 func maxCreatedKey(rd bleveindex.IndexReader) (int64, bool, error) {
 	const top = 9_999_999_999_999
 	any := func(lo int64) (bool, error) {
-		dict, err := rd.FieldDictRange(fieldCreatedKey, []byte(createdKeyOf(lo)), []byte(createdKeyOf(top)))
+		dict, err := rd.FieldDictRange(FieldCreatedAt, []byte(createdKeyOf(lo)), []byte(createdKeyOf(top)))
 		if err != nil {
 			return false, err
 		}

@@ -116,7 +116,7 @@ func (rw *rewriter) clause(q query.Query) query.Query {
 		if q.Fuzziness != 0 {
 			rw.expensive = true
 		}
-		if !rw.hasWords(q.Match) {
+		if rw.words(q.Match) == 0 {
 			return nil
 		}
 	case *query.MatchPhraseQuery:
@@ -124,8 +124,16 @@ func (rw *rewriter) clause(q query.Query) query.Query {
 			return q
 		}
 		q.FieldVal, q.Analyzer = FieldText, searchAnalyzer
-		if !rw.hasWords(q.MatchPhrase) {
+		switch rw.words(q.MatchPhrase) {
+		case 0:
 			return nil
+		case 1:
+			// A one-word phrase is that word, and bleve's phrase
+			// searcher would read every match's positions to learn so:
+			// four times slower on "打不通" over 100,000 items.
+			m := query.NewMatchQuery(q.MatchPhrase)
+			m.FieldVal, m.Analyzer, m.BoostVal = FieldText, searchAnalyzer, q.BoostVal
+			return m
 		}
 	case *query.DisjunctionQuery:
 		// A bare number: its text or a numeric range on the field.
@@ -149,7 +157,7 @@ func (rw *rewriter) clause(q query.Query) query.Query {
 
 func isTextField(f string) bool { return f == "" || f == FieldText }
 
-// hasWords reports whether s holds any word the index could contain.
-func (rw *rewriter) hasWords(s string) bool {
-	return len(rw.analyzer.Analyze([]byte(s))) > 0
+// words counts the words of s the index could contain.
+func (rw *rewriter) words(s string) int {
+	return len(rw.analyzer.Analyze([]byte(s)))
 }

@@ -219,10 +219,7 @@ func filters(r SearchRequest) []query.Query {
 		}
 	}
 	if !r.From.IsZero() || !r.To.IsZero() {
-		incl, excl := true, false
-		d := query.NewDateRangeInclusiveQuery(r.From, r.To, &incl, &excl)
-		d.SetField(FieldCreatedAt)
-		fs = append(fs, d)
+		fs = append(fs, createdRange(r.From, r.To))
 	}
 	return fs
 }
