@@ -219,6 +219,11 @@ func (s *Service) AcceptProposal(ctx context.Context, id int64, name string, kws
 			return nil, err
 		}
 	}
+	// The proposal records what was accepted, edits included.
+	p.Name, p.Keywords = tag.Name, tag.Keywords
+	if err := s.cfg.Store.SaveProposal(ctx, p); err != nil {
+		return nil, err
+	}
 	p, err = s.cfg.Store.DecideProposal(ctx, id, models.ProposalAccepted, tag.Name)
 	if err != nil {
 		return nil, err

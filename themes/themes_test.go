@@ -159,7 +159,7 @@ func TestDemoThemeFoundProposedAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Status != models.ProposalAccepted || p.Tag != "积分清零" || len(tax.created) != 1 {
+	if p.Status != models.ProposalAccepted || p.Tag != "积分清零" || p.Name != "积分清零" || p.Keywords[0] != "积分清零" || len(tax.created) != 1 {
 		t.Fatalf("accept: %+v, created %v", p, tax.created)
 	}
 	if len(tax.labels) != after.Size {
