@@ -56,10 +56,20 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 			r[j] = 0
 		}
 	}
-	dot, axpy := p.dot, p.axpy
+	// With a scaling r the solver works on x⊙r, but keeps u = w⊙r rather
+	// than w: then w·(x⊙r) = u·x is a plain dot, the hot operation, and
+	// only the rarer update needs the ratios (u += a·(x⊙r²)). u is also
+	// the weight vector over the unscaled features that prediction needs.
+	var r2 []float64
 	if r != nil {
-		dot = func(w []float64, i int) float64 { return p.dotScaled(w, r, i) }
-		axpy = func(w []float64, a float64, i int) { p.axpyScaled(w, r, a, i) }
+		r2 = make([]float64, len(r))
+		for j, v := range r {
+			r2[j] = v * v
+		}
+	}
+	axpy := p.axpy
+	if r2 != nil {
+		axpy = func(w []float64, a float64, i int) { p.axpyScaled(w, r2, a, i) }
 	}
 	for s := range n {
 		_, c := yi(s)
@@ -90,7 +100,7 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 			s := int(index[k])
 			ys, c := yi(s)
 			row := int(rows[s])
-			g := ys*dot(w, row) - 1 + alpha[s]*diag[c]
+			g := ys*p.dot(w, row) - 1 + alpha[s]*diag[c]
 			pg := 0.0
 			if alpha[s] == 0 {
 				if g > pgMaxOld {
@@ -130,11 +140,6 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 		if pgMinOld >= 0 {
 			pgMinOld = math.Inf(-1)
 		}
-	}
-	// Fold the scaling into the weights: w·(x⊙r) = (w⊙r)·x, so prediction
-	// needs no ratios.
-	for j := range r {
-		w[j] *= r[j]
 	}
 	return w
 }

@@ -1,7 +1,9 @@
 package linear
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/voclens/voclens/textproc"
@@ -16,6 +18,21 @@ type problem struct {
 	sqNorm []float64 // x·x of each row, bias included
 	dim    int       // vocabulary rows, then side features; the bias weight is w[dim]
 	nText  int       // rows that are text features; the rest are side features
+	// perm maps a vocabulary row to its column here. Columns are ordered
+	// by falling document frequency, so the weights the solver touches
+	// on almost every row share a few cache lines instead of being
+	// scattered over megabytes; it trains about twice as fast.
+	perm []uint32
+}
+
+// unpermute returns w (columns, then the bias) in vocabulary row order.
+func (p *problem) unpermute(w []float64) []float64 {
+	out := make([]float64, len(w))
+	copy(out[p.nText:], w[p.nText:])
+	for row, col := range p.perm {
+		out[row] = w[col]
+	}
+	return out
 }
 
 // biasValue is the constant feature that carries the intercept. Like
@@ -25,39 +42,43 @@ const biasValue = 1.0
 
 func (p *problem) rows() int { return len(p.ptr) - 1 }
 
-// dot returns w·x_i including the bias.
+// dot returns w·x_i including the bias. Four partial sums break the
+// chain of dependent additions, which otherwise bounds the speed of the
+// solver's inner loop more than memory does.
 func (p *problem) dot(w []float64, i int) float64 {
-	s := w[p.dim] * biasValue
-	for k := p.ptr[i]; k < p.ptr[i+1]; k++ {
-		s += w[p.col[k]] * float64(p.val[k])
+	cols, vals := p.col[p.ptr[i]:p.ptr[i+1]], p.val[p.ptr[i]:p.ptr[i+1]]
+	vals = vals[:len(cols)]
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(cols); k += 4 {
+		s0 += w[cols[k]] * float64(vals[k])
+		s1 += w[cols[k+1]] * float64(vals[k+1])
+		s2 += w[cols[k+2]] * float64(vals[k+2])
+		s3 += w[cols[k+3]] * float64(vals[k+3])
 	}
-	return s
+	for ; k < len(cols); k++ {
+		s0 += w[cols[k]] * float64(vals[k])
+	}
+	return (s0 + s1) + (s2 + s3) + w[p.dim]*biasValue
 }
 
-// dotScaled returns w·(x_i⊙r) including the bias.
-func (p *problem) dotScaled(w, r []float64, i int) float64 {
-	s := w[p.dim] * biasValue
-	for k := p.ptr[i]; k < p.ptr[i+1]; k++ {
-		j := p.col[k]
-		s += w[j] * r[j] * float64(p.val[k])
-	}
-	return s
-}
-
-// axpyScaled adds a·(x_i⊙r) to w.
-func (p *problem) axpyScaled(w, r []float64, a float64, i int) {
+// axpyScaled adds a·(x_i⊙s) to w.
+func (p *problem) axpyScaled(w, s []float64, a float64, i int) {
 	w[p.dim] += a * biasValue
-	for k := p.ptr[i]; k < p.ptr[i+1]; k++ {
-		j := p.col[k]
-		w[j] += a * r[j] * float64(p.val[k])
+	cols, vals := p.col[p.ptr[i]:p.ptr[i+1]], p.val[p.ptr[i]:p.ptr[i+1]]
+	vals = vals[:len(cols)]
+	for k, c := range cols {
+		w[c] += a * s[c] * float64(vals[k])
 	}
 }
 
 // axpy adds a·x_i to w.
 func (p *problem) axpy(w []float64, a float64, i int) {
 	w[p.dim] += a * biasValue
-	for k := p.ptr[i]; k < p.ptr[i+1]; k++ {
-		w[p.col[k]] += a * float64(p.val[k])
+	cols, vals := p.col[p.ptr[i]:p.ptr[i+1]], p.val[p.ptr[i]:p.ptr[i+1]]
+	vals = vals[:len(cols)]
+	for k, c := range cols {
+		w[c] += a * float64(vals[k])
 	}
 }
 
@@ -94,8 +115,21 @@ func buildProblem(cfg FeatureConfig, side SideFeatures, docs []*textproc.Doc, wo
 			idf = append(idf, float32(math.Log((1+n)/(1+float64(d)))+1))
 		}
 	}
+	rowDF := make([]int32, len(buckets))
+	for r, b := range buckets {
+		rowDF[r] = df[b]
+	}
 	df = nil
 	v := newVocab(cfg.Bits, buckets, idf)
+	byDF := make([]uint32, len(buckets))
+	for r := range byDF {
+		byDF[r] = uint32(r)
+	}
+	slices.SortStableFunc(byDF, func(a, b uint32) int { return cmp.Compare(rowDF[b], rowDF[a]) })
+	perm := make([]uint32, len(buckets))
+	for col, r := range byDF {
+		perm[r] = uint32(col)
+	}
 
 	nSide := 0
 	if side != nil {
@@ -108,7 +142,7 @@ func buildProblem(cfg FeatureConfig, side SideFeatures, docs []*textproc.Doc, wo
 		}
 	})
 	p := &problem{ptr: make([]int, len(docs)+1), sqNorm: make([]float64, len(docs)),
-		dim: len(buckets) + nSide, nText: len(buckets)}
+		dim: len(buckets) + nSide, nText: len(buckets), perm: perm}
 	total := 0
 	for i, es := range raw {
 		total += len(es)
@@ -119,6 +153,9 @@ func buildProblem(cfg FeatureConfig, side SideFeatures, docs []*textproc.Doc, wo
 	for i, es := range raw {
 		sq := biasValue * biasValue
 		for k, e := range es {
+			if int(e.idx) < len(perm) {
+				e.idx = perm[e.idx]
+			}
 			p.col[p.ptr[i]+k] = e.idx
 			p.val[p.ptr[i]+k] = e.val
 			sq += float64(e.val) * float64(e.val)

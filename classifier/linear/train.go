@@ -230,7 +230,7 @@ func fit(docs []*textproc.Doc, kind Kind, names []string, targets [][]int8, opts
 
 	weights := make([][]float64, len(targets))
 	runJobs(len(targets), opts.Workers, func(v int) {
-		weights[v] = p.trainBinary(all, targets[v], params(targets[v], all, h, opts, uint64(v), 0))
+		weights[v] = p.unpermute(p.trainBinary(all, targets[v], params(targets[v], all, h, opts, uint64(v), 0)))
 	})
 
 	m := &Model{
