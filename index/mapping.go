@@ -32,9 +32,8 @@ const (
 	// located in the normalized text and mapped back through it.
 	fieldOriginal = "original"
 	// fieldFacets holds every facet value of an item as "field\x00value",
-	// with doc values. Counting facets visits each match's doc values once
-	// per field counted: one field instead of five makes facets over
-	// 100,000 matches ~4 times cheaper.
+	// with doc values, so counting facets reads one field per match
+	// instead of five (see facets.go).
 	fieldFacets = "facets"
 )
 
