@@ -28,7 +28,7 @@ var (
 )
 
 // pipeline builds the real text pipeline once per test binary.
-func pipeline(t *testing.T) *textproc.Pipeline {
+func pipeline(t testing.TB) *textproc.Pipeline {
 	t.Helper()
 	pipeOnce.Do(func() {
 		pipe, pipeErr = textproc.New(textproc.Options{ExtraWords: classifier.DictionaryWords(classifier.DefaultTaxonomy(), classifier.DefaultLexicon())})
@@ -40,7 +40,7 @@ func pipeline(t *testing.T) *textproc.Pipeline {
 }
 
 // demoItems reads the sample feedback set, analyzed by the real classifier.
-func demoItems(t *testing.T) []*models.Feedback {
+func demoItems(t testing.TB) []*models.Feedback {
 	t.Helper()
 	an := classifier.NewAnalyzer(pipeline(t), classifier.DefaultTaxonomy(), classifier.DefaultLexicon())
 	rd, err := ingest.NewReader(bytes.NewReader(voclens.SampleFeedback), voclens.SampleFeedbackName, ingest.Options{})
@@ -82,7 +82,7 @@ func (f *fakeTaxonomy) FindLabels(context.Context, models.LabelFilter) ([]models
 	return f.labels, nil
 }
 
-func newService(t *testing.T, items []*models.Feedback) (*themes.Service, *store.DB, *fakeTaxonomy) {
+func newService(t testing.TB, items []*models.Feedback) (*themes.Service, *store.DB, *fakeTaxonomy) {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "voclens.db"))
 	if err != nil {
