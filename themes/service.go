@@ -37,8 +37,12 @@ type Config struct {
 // Service implements models.ClusterService and models.ProposalService.
 type Service struct {
 	cfg Config
-	// mu serialises runs and the placing of new items, which both write
-	// memberships of the latest run.
+	// runMu serialises runs: two at once would seed from the same themes
+	// and hand out IDs twice. mu serialises the placing of new items and
+	// guards the model cache; a run does not hold it while it fits, so
+	// themes stay readable during a long run (items stored meanwhile are
+	// above the run's AssignedThrough and get placed after it).
+	runMu sync.Mutex
 	mu    sync.Mutex
 	model struct {
 		run int64
@@ -69,8 +73,8 @@ func (s *Service) Recluster(ctx context.Context, filter models.ClusterFilter) (*
 	if filter.K < 0 || filter.K > 200 {
 		return nil, models.Errorf(models.EINVALID, "k: must be between 0 (automatic) and 200")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
 	started := s.cfg.Now()
 	items, err := s.loadItems(ctx, filter, 0)
 	if err != nil {
@@ -129,7 +133,9 @@ func (s *Service) Recluster(ctx context.Context, filter models.ClusterFilter) (*
 	if err := s.cfg.Store.CreateClusterRun(ctx, saved, records); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
 	s.model.run, s.model.m = saved.Run.ID, res.Model
+	s.mu.Unlock()
 	if err := s.propose(ctx, saved.Run.ID); err != nil {
 		return nil, err
 	}

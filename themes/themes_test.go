@@ -380,3 +380,39 @@ func maxKey(m map[int64]bool) int64 {
 	}
 	return k
 }
+
+// Themes stay readable while a run fits, and concurrent runs do not hand
+// out an ID twice (run with -race).
+func TestReadsDuringRuns(t *testing.T) {
+	ctx := context.Background()
+	svc, _, _ := newService(t, demoItems(t))
+	if _, err := svc.Recluster(ctx, models.ClusterFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 2 {
+		wg.Go(func() {
+			if _, err := svc.Recluster(ctx, models.ClusterFilter{}); err != nil {
+				errs <- err
+			}
+		})
+		wg.Go(func() {
+			if _, _, err := svc.ListThemes(ctx, ""); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	seen := map[int64]bool{}
+	for _, th := range list(t, svc) {
+		if seen[th.ID] {
+			t.Errorf("theme id %d twice", th.ID)
+		}
+		seen[th.ID] = true
+	}
+}
