@@ -100,7 +100,7 @@ func TestBadInput(t *testing.T) {
 		{"bad from", "GET", "/v1/feedback?from=yesterday", ``, 422, models.EINVALID, "from: not RFC 3339 or YYYY-MM-DD"},
 		{"from after to", "GET", "/v1/feedback?from=2024-05-02&to=2024-05-01", ``, 422, models.EINVALID, "from: "},
 		{"bad sentiment", "GET", "/v1/feedback?sentiment=angry", ``, 422, models.EINVALID, "sentiment: must be one of"},
-		{"unknown query parameter", "GET", "/v1/feedback?q=退款", ``, 400, models.EMALFORMED, "q: unknown query parameter"},
+		{"unknown query parameter", "GET", "/v1/feedback?query=退款", ``, 400, models.EMALFORMED, "query: unknown query parameter"},
 
 		// Routing.
 		{"unknown route", "GET", "/v1/nothing", ``, 404, models.ENOTFOUND, "no route for GET /v1/nothing"},

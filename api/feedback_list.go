@@ -28,6 +28,7 @@ const (
 var listParams = map[string]bool{
 	"source": true, "tag": true, "sentiment": true,
 	"from": true, "to": true, "limit": true, "cursor": true,
+	"q": true, "severity": true, "theme": true, // search: the index answers
 }
 
 type feedbackListResponse struct {
@@ -36,8 +37,13 @@ type feedbackListResponse struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// listFeedback is GET /v1/feedback: a keyset-paged list, oldest first.
+// listFeedback is GET /v1/feedback: a keyset-paged list, oldest first,
+// or with q a search (searchFeedback).
 func (h *handler) listFeedback(c *gin.Context) {
+	if isSearch(c.Request.URL.Query()) {
+		h.searchFeedback(c)
+		return
+	}
 	filter, limit, err := parseListQuery(c.Request.URL.Query())
 	if err != nil {
 		h.respondError(c, err)
@@ -61,9 +67,27 @@ func (h *handler) listFeedback(c *gin.Context) {
 	respond(c, http.StatusOK, res)
 }
 
-// parseListQuery reads the filter and page size. Values the store
-// understands better (sentiment labels, from before to) it checks itself.
+// parseListQuery reads the filter, the list cursor and the page size.
+// Values the store understands better (sentiment labels, from before to)
+// it checks itself.
 func parseListQuery(q url.Values) (models.FeedbackFilter, int, error) {
+	f, limit, err := parseListFilters(q)
+	if err != nil {
+		return f, 0, err
+	}
+	if s := q.Get("cursor"); s != "" {
+		id, ok := decodeCursor(s)
+		if !ok {
+			return f, 0, invalid("cursor", "not a cursor from this API; pass next_cursor back unchanged")
+		}
+		f.AfterID = id
+	}
+	return f, limit, nil
+}
+
+// parseListFilters reads what a list and a search share: the filters and
+// the page size. It refuses unknown parameters.
+func parseListFilters(q url.Values) (models.FeedbackFilter, int, error) {
 	var f models.FeedbackFilter
 	for _, name := range slices.Sorted(maps.Keys(q)) { // sorted: the same request, the same message
 		if !listParams[name] {
@@ -88,13 +112,6 @@ func parseListQuery(q url.Values) (models.FeedbackFilter, int, error) {
 			return f, 0, invalid("limit", "must be an integer from 1 to %d", maxListLimit)
 		}
 		limit = n
-	}
-	if s := q.Get("cursor"); s != "" {
-		id, ok := decodeCursor(s)
-		if !ok {
-			return f, 0, invalid("cursor", "not a cursor from this API; pass next_cursor back unchanged")
-		}
-		f.AfterID = id
 	}
 	return f, limit, nil
 }

@@ -174,7 +174,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Fatal("no next_cursor on a first page of one")
 	}
 	wantStatus(t, "list page 2", sp.check(t, s, "GET", "/v1/feedback?limit=1&cursor="+page.NextCursor, "", N...), 200)
-	wantStatus(t, "list unknown param", sp.check(t, s, "GET", "/v1/feedback?q=x", "", N...), 400)
+	wantStatus(t, "list unknown param", sp.check(t, s, "GET", "/v1/feedback?query=x", "", N...), 400)
+	wantStatus(t, "search without an index", sp.check(t, s, "GET", "/v1/feedback?q=x", "", N...), 503)
 	wantStatus(t, "list bad limit", sp.check(t, s, "GET", "/v1/feedback?limit=0", "", N...), 422)
 	wantStatus(t, "list as ingest", sp.check(t, s, "GET", "/v1/feedback", "", I...), 403)
 

@@ -61,6 +61,9 @@ type Config struct {
 	// Metrics collects the request metrics; nil makes a fresh set. Pass
 	// one in to register more collectors on its Registry.
 	Metrics *Metrics
+	// Search is the full-text index behind GET /v1/feedback?q=; nil makes
+	// searches answer 503 (plain listing still works).
+	Search Searcher
 }
 
 // handler holds the dependencies the route handlers share.
@@ -75,6 +78,7 @@ type handler struct {
 	limiter  *limiter // nil: no rate limit
 	metrics  *Metrics
 	themes   themesRef // nil until SetThemes
+	search   Searcher
 
 	tags        models.TagService
 	labels      models.LabelService
@@ -95,6 +99,7 @@ func NewHandler(cfg Config) *Handler {
 		keys:     cfg.Keys,
 		limiter:  newLimiter(cfg.Rate, cfg.Burst),
 		metrics:  cfg.Metrics,
+		search:   cfg.Search,
 
 		tags:        cfg.Tags,
 		labels:      cfg.Labels,
