@@ -219,6 +219,9 @@ func (s *Service) AcceptProposal(ctx context.Context, id int64, name string, kws
 			return nil, err
 		}
 	}
+	if err := s.tagMembers(ctx, labels, tag.Name, themeID); err != nil {
+		return nil, err
+	}
 	// The proposal records what was accepted, edits included.
 	p.Name, p.Keywords = tag.Name, tag.Keywords
 	if err := s.cfg.Store.SaveProposal(ctx, p); err != nil {
@@ -232,6 +235,34 @@ func (s *Service) AcceptProposal(ctx context.Context, id int64, name string, kws
 		s.cfg.OnTagCreated(tag)
 	}
 	return p, nil
+}
+
+// tagMembers adds tag to the current analysis of each labelled member. A
+// person accepted the theme, so the tag carries source "human" at full
+// score, with the theme as its evidence.
+func (s *Service) tagMembers(ctx context.Context, labels []models.Label, tag string, themeID int64) error {
+	if s.cfg.Analyses == nil || s.cfg.Feedback == nil {
+		return nil
+	}
+	evidence := []string{"theme " + itoa(int(themeID))}
+	for _, l := range labels {
+		f, err := s.cfg.Feedback.FindFeedbackByID(ctx, l.FeedbackID)
+		if err != nil {
+			return err
+		}
+		a := models.Analysis{}
+		if f.Analysis != nil {
+			a = *f.Analysis
+		}
+		if slices.ContainsFunc(a.Tags, func(t models.TagScore) bool { return t.Tag == tag }) {
+			continue
+		}
+		a.Tags = append(slices.Clone(a.Tags), models.TagScore{Tag: tag, Score: 1, Source: models.TagSourceHuman, Evidence: evidence})
+		if err := s.cfg.Analyses.UpdateAnalysis(ctx, l.FeedbackID, &a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RejectProposal closes a proposal; its theme, and any theme with the same

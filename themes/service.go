@@ -26,12 +26,21 @@ type Config struct {
 	Labels models.LabelService
 	// Segment turns a text into the words clustering sees.
 	Segment func(text string) []string
+	// Analyses, if set, receives the members' analyses with the accepted
+	// tag added, so a theme accepted as a tag shows on its items at once
+	// (filters, stats, exports) and not only after a re-score.
+	Analyses AnalysisWriter
 	// OnTagCreated, if set, is called after a proposal became a tag, so the
 	// caller can make the analyzer's rules know it.
 	OnTagCreated func(models.Tag)
 	// Seed makes runs reproducible.
 	Seed uint64
 	Now  func() time.Time
+}
+
+// AnalysisWriter stores a new current analysis for an item (store.DB does).
+type AnalysisWriter interface {
+	UpdateAnalysis(ctx context.Context, id int64, a *models.Analysis) error
 }
 
 // Service implements models.ClusterService and models.ProposalService.

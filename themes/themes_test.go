@@ -95,7 +95,7 @@ func newService(t testing.TB, items []*models.Feedback) (*themes.Service, *store
 	p := pipeline(t)
 	tax := &fakeTaxonomy{}
 	svc := themes.New(themes.Config{
-		Store: db, Feedback: db, Tags: tax, Labels: tax, Seed: 1,
+		Store: db, Feedback: db, Tags: tax, Labels: tax, Analyses: db, Seed: 1,
 		Segment: func(s string) []string { return p.Process(s).Words() },
 	})
 	return svc, db, tax
@@ -164,6 +164,14 @@ func TestDemoThemeFoundProposedAccepted(t *testing.T) {
 	}
 	if len(tax.labels) != after.Size {
 		t.Errorf("weak labels %d, members %d", len(tax.labels), after.Size)
+	}
+	// Its members carry the tag in the store at once.
+	tagged, err := db.FindFeedback(ctx, models.FeedbackFilter{Tag: "积分清零", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tagged) != after.Size {
+		t.Errorf("%d stored items tagged 积分清零, want the %d members", len(tagged), after.Size)
 	}
 	for _, l := range tax.labels {
 		if l.Source != models.LabelSourceWeak || l.Verdict != models.LabelConfirm || l.Tag != "积分清零" {

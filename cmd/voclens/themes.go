@@ -24,6 +24,7 @@ func newThemeService(db *store.DB, p *textproc.Pipeline, tags models.TagService,
 		Feedback: db,
 		Tags:     tags,
 		Labels:   labels,
+		Analyses: db,
 		Segment:  func(text string) []string { return p.Process(text).Words() },
 		Seed:     themeSeed,
 	})
