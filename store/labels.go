@@ -157,3 +157,33 @@ func repeatPlaceholders(n int) string {
 	}
 	return string(b)
 }
+
+// SampleUnlabelledTexts returns up to n items nobody has labelled, chosen
+// by a fixed scramble of their ids so the same data gives the same sample.
+// Training uses them as background: items that carry none of the learned
+// tags.
+func (db *DB) SampleUnlabelledTexts(ctx context.Context, n int) (map[int64]string, error) {
+	out := make(map[int64]string, n)
+	if n <= 0 {
+		return out, nil
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT id, text FROM feedback
+		WHERE id NOT IN (SELECT feedback_id FROM labels)
+		ORDER BY (id * 2654435761) % 4294967311, id LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: sample unlabelled: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return nil, fmt.Errorf("store: sample unlabelled: %w", err)
+		}
+		out[id] = text
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sample unlabelled: %w", err)
+	}
+	return out, nil
+}

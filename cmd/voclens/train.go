@@ -31,10 +31,12 @@ const heldOutShare = 5 // one item in five
 
 // tagModelMetrics is stored with each tag model version as its metrics.
 type tagModelMetrics struct {
-	NTrain  int         `json:"n_train"`
-	NTest   int         `json:"n_test"`
-	Seconds float64     `json:"train_s"`
-	Tags    []tagMetric `json:"tags"`
+	NTrain int `json:"n_train"`
+	NTest  int `json:"n_test"`
+	// NBackground of the NTrain items are unlabelled background.
+	NBackground int         `json:"n_background"`
+	Seconds     float64     `json:"train_s"`
+	Tags        []tagMetric `json:"tags"`
 }
 
 // tagMetric is one tag's training data and held-out score. Decides says
@@ -157,6 +159,20 @@ func trainTags(ctx context.Context, db *store.DB, pipe *textproc.Pipeline, activ
 	if err != nil {
 		return nil, err
 	}
+	// A tag known only from the items people labelled (often all of them
+	// positive: the members of an accepted theme) has nothing to tell it
+	// apart from. As many unlabelled items as labelled ones join as
+	// background carrying none of the learned tags: most feedback is about
+	// something else, and a person labels what stands out.
+	background, err := db.SampleUnlabelledTexts(ctx, len(ids))
+	if err != nil {
+		return nil, err
+	}
+	for id, text := range background {
+		texts[id] = text
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
 	var all, train, test []labelled
 	for _, id := range ids {
 		text, ok := texts[id]
@@ -191,7 +207,7 @@ func trainTags(ctx context.Context, db *store.DB, pipe *textproc.Pipeline, activ
 	} else if err != nil && !errors.Is(err, linear.ErrTooFewClasses) {
 		return nil, err
 	}
-	rep := &trainReport{tagModelMetrics: tagModelMetrics{NTrain: len(all), NTest: len(test)}}
+	rep := &trainReport{tagModelMetrics: tagModelMetrics{NTrain: len(all), NTest: len(test), NBackground: len(background)}}
 	for _, name := range slices.Sorted(maps.Keys(stats)) {
 		s := stats[name]
 		s.Decides = slices.Contains(final.Labels(), name) && s.Confirmations >= classifier.MinConfirmations
@@ -276,7 +292,8 @@ func printTrainReport(w io.Writer, rep *trainReport, asJSON bool) error {
 	if rep.Active {
 		state = "stored and active"
 	}
-	fmt.Fprintf(w, "model %s: %s; %d labelled items, %d held out, %.1f s\n", rep.Version.Version, state, rep.NTrain, rep.NTest, rep.Seconds)
+	fmt.Fprintf(w, "model %s: %s; %d items (%d labelled, %d unlabelled background), %d held out, %.1f s\n",
+		rep.Version.Version, state, rep.NTrain, rep.NTrain-rep.NBackground, rep.NBackground, rep.NTest, rep.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	// The tag goes last: tabwriter counts a Chinese character as one
 	// column, the terminal shows two.
