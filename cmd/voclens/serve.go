@@ -91,9 +91,18 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		return err
 	}
 	an := newAnalyzers(db, nil)
+	// Deferred here so it runs after the loader has stopped and before
+	// the store closes: the Syncer reads the store's outbox.
+	search := &serveIndex{}
+	defer func() {
+		if err := search.close(); err != nil {
+			log.Error("closing the search index", "error", err)
+		}
+	}()
 	var ready atomic.Bool
 	handler := api.NewHandler(api.Config{
-		Feedback:    db,
+		Feedback:    notifyingFeedback{DB: db, notify: search.notify},
+		Search:      search,
 		Keys:        db,
 		Tags:        reloadingTags{TagService: db, an: an},
 		Labels:      db,
@@ -106,6 +115,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		CORSOrigins: cfg.security.corsOrigins,
 	})
 	an.set = handler.SetAnalyzer
+	registerIndexLag(handler.Metrics().Registry, db, log)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -128,7 +138,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	loaded := make(chan error, 1)
-	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, handler, &ready) }()
+	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, handler, search, &ready) }()
 	loading := loaded // nil once the loader has reported
 	watched := make(chan struct{})
 	go func() {
@@ -179,8 +189,9 @@ wait:
 // loadForServe builds the pipeline and the analyzer over the stored
 // taxonomy and active model (which hands it to the handler), loads the
 // demo data if asked (and finds its themes), hands the theme service to
-// the handler, and then marks the server ready.
-func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, h *api.Handler, ready *atomic.Bool) error {
+// the handler, opens the search index with the same pipeline and catches
+// it up with the store, and then marks the server ready.
+func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, h *api.Handler, search *serveIndex, ready *atomic.Bool) error {
 	log := cfg.log
 	started := time.Now()
 	p := cfg.pipe
@@ -195,6 +206,9 @@ func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyz
 		return fmt.Errorf("load analyzer: %w", err)
 	}
 	log.Info("analyzer ready", "seconds", time.Since(started).Seconds(), "model_version", an.Version())
+	if err := search.open(ctx, indexPath(cfg.dataDir), p, db, log); err != nil {
+		return fmt.Errorf("open search index: %w", err)
+	}
 	if cfg.demo {
 		rep, err := loadDemo(ctx, db, an, voclens.SampleFeedback, voclens.SampleFeedbackName)
 		if err != nil {
@@ -213,6 +227,11 @@ func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyz
 		}
 	}
 	h.SetThemes(themeSvc, themeSvc)
+	n, err := search.catchUp(ctx)
+	if err != nil {
+		return fmt.Errorf("catch the search index up: %w", err)
+	}
+	log.Info("search index ready", "caught_up", n)
 	ready.Store(true)
 	log.Info("ready")
 	return nil
