@@ -48,6 +48,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newAnalyzeCmd(), newImportCmd(), newServeCmd(), newEvalCmd(), newKeysCmd(), newTrainCmd(), newClusterCmd())
+	root.AddCommand(newReindexCmd())
 	return root
 }
 
