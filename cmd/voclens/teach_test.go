@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -46,33 +45,10 @@ func testPipeline(t *testing.T) *textproc.Pipeline {
 // pipeline, until the test ends.
 func startServer(t *testing.T, dir string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, serveConfig{
-			addr: "127.0.0.1:0", dataDir: dir, pipe: testPipeline(t),
-			log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-			onListen: func(a string) { addrc <- a },
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	select {
-	case a := <-addrc:
-		base := "http://" + a
-		waitReady(t, base)
-		return base
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return ""
+	base, _, stop := startServe(t, serveConfig{addr: "127.0.0.1:0", dataDir: dir, pipe: testPipeline(t)})
+	t.Cleanup(stop)
+	waitReady(t, base)
+	return base
 }
 
 // call sends a JSON request and decodes the JSON answer into out (if not

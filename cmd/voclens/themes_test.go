@@ -3,14 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/store"
@@ -19,33 +16,10 @@ import (
 // startDemo runs `voclens serve --demo` on a loopback port over dir.
 func startDemo(t *testing.T, dir string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, serveConfig{
-			addr: "127.0.0.1:0", dataDir: dir, demo: true, pipe: testPipeline(t),
-			log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-			onListen: func(a string) { addrc <- a },
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	select {
-	case a := <-addrc:
-		base := "http://" + a
-		waitReady(t, base)
-		return base
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return ""
+	base, _, stop := startServe(t, serveConfig{addr: "127.0.0.1:0", dataDir: dir, demo: true, pipe: testPipeline(t)})
+	t.Cleanup(stop)
+	waitReady(t, base)
+	return base
 }
 
 // The demo's planted theme (积分清零 after app 5.3.0) is found at start,
