@@ -5,30 +5,19 @@ import (
 	"context"
 	"encoding/csv"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/voclens/voclens"
 	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/textproc"
+	"github.com/voclens/voclens/textproc/textproctest"
 )
 
 // The segmenter takes over a second to build; the tests share one, as a
 // process does.
-var (
-	testPipeOnce sync.Once
-	testPipe     *textproc.Pipeline
-	testPipeErr  error
-)
-
 func pipeline(tb testing.TB) *textproc.Pipeline {
-	tb.Helper()
-	testPipeOnce.Do(func() { testPipe, testPipeErr = textproc.New(textproc.Options{}) })
-	if testPipeErr != nil {
-		tb.Fatalf("textproc.New: %v", testPipeErr)
-	}
-	return testPipe
+	return textproctest.Pipeline(tb, textproc.Options{})
 }
 
 // openTestIndex opens a new index in a temporary directory and closes it

@@ -18,25 +18,13 @@ import (
 	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/store"
 	"github.com/voclens/voclens/textproc"
+	"github.com/voclens/voclens/textproc/textproctest"
 	"github.com/voclens/voclens/themes"
-)
-
-var (
-	pipeOnce sync.Once
-	pipe     *textproc.Pipeline
-	pipeErr  error
 )
 
 // pipeline builds the real text pipeline once per test binary.
 func pipeline(t testing.TB) *textproc.Pipeline {
-	t.Helper()
-	pipeOnce.Do(func() {
-		pipe, pipeErr = textproc.New(textproc.Options{ExtraWords: classifier.DictionaryWords(classifier.DefaultTaxonomy(), classifier.DefaultLexicon())})
-	})
-	if pipeErr != nil {
-		t.Fatal(pipeErr)
-	}
-	return pipe
+	return textproctest.Pipeline(t, textproc.Options{ExtraWords: classifier.DictionaryWords(classifier.DefaultTaxonomy(), classifier.DefaultLexicon())})
 }
 
 // demoItems reads the sample feedback set, analyzed by the real classifier.

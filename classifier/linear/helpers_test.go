@@ -4,26 +4,15 @@ import (
 	"encoding/csv"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/voclens/voclens/textproc"
-)
-
-var (
-	pipeOnce sync.Once
-	pipe     *textproc.Pipeline
-	pipeErr  error
+	"github.com/voclens/voclens/textproc/textproctest"
 )
 
 // pipeline builds the real segmenter once for all tests (about 1.5 s).
 func pipeline(tb testing.TB) *textproc.Pipeline {
-	tb.Helper()
-	pipeOnce.Do(func() { pipe, pipeErr = textproc.New(textproc.Options{}) })
-	if pipeErr != nil {
-		tb.Fatal(pipeErr)
-	}
-	return pipe
+	return textproctest.Pipeline(tb, textproc.Options{})
 }
 
 // wordDoc builds a Doc of space-separated Latin words without the

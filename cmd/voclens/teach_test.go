@@ -12,33 +12,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/voclens/voclens/classifier"
 	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/textproc"
+	"github.com/voclens/voclens/textproc/textproctest"
 )
 
 // The pipeline takes seconds to build; the tests of this file share one,
 // as every analyzer of a running server does.
-var (
-	pipeOnce sync.Once
-	pipe     *textproc.Pipeline
-	pipeErr  error
-)
-
 func testPipeline(t *testing.T) *textproc.Pipeline {
-	t.Helper()
-	pipeOnce.Do(func() {
-		lex := classifier.DefaultLexicon()
-		pipe, pipeErr = textproc.New(textproc.Options{ExtraWords: classifier.DictionaryWords(classifier.DefaultTaxonomy(), lex)})
-	})
-	if pipeErr != nil {
-		t.Fatal(pipeErr)
-	}
-	return pipe
+	return textproctest.Pipeline(t, textproc.Options{ExtraWords: classifier.DictionaryWords(classifier.DefaultTaxonomy(), classifier.DefaultLexicon())})
 }
 
 // startServer runs serve on a loopback port over dir, with the shared
