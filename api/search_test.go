@@ -63,7 +63,7 @@ func TestSearchResponsesMatchTheDocument(t *testing.T) {
 	wantStatus(t, "search page 2", sp.check(t, s, "GET", q+"&limit=1&cursor="+page.NextCursor, ""), http.StatusOK)
 	wantStatus(t, "search, filtered", sp.check(t, s, "GET", q+"&severity=high&sentiment=negative", ""), http.StatusOK)
 	wantStatus(t, "search, nothing found", sp.check(t, s, "GET", "/v1/feedback?q="+url.QueryEscape("发票"), ""), http.StatusOK)
-	wantStatus(t, "bad query", sp.check(t, s, "GET", "/v1/feedback?q="+url.QueryEscape(`"客服`), ""), http.StatusUnprocessableEntity)
+	wantStatus(t, "bad query", sp.check(t, s, "GET", "/v1/feedback?q="+url.QueryEscape(`"客服`), ""), http.StatusBadRequest)
 	wantStatus(t, "list cursor on a search", sp.check(t, s, "GET", q+"&cursor=nonsense", ""), http.StatusUnprocessableEntity)
 	wantStatus(t, "plain list still", sp.check(t, s, "GET", "/v1/feedback?limit=2", ""), http.StatusOK)
 }

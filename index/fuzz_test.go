@@ -25,7 +25,7 @@ func FuzzSearchQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, q string) {
 		res, err := x.Search(context.Background(), SearchRequest{Query: q, Facets: true, Limit: 3})
 		if err != nil {
-			wantCode(t, err, models.EINVALID, "q")
+			wantCode(t, err, models.EMALFORMED, "q")
 			return
 		}
 		for _, h := range res.Hits {

@@ -31,7 +31,8 @@ type parsedQuery struct {
 //   - A term with no searchable word (a stop word, punctuation) is dropped
 //     instead of matching nothing.
 //
-// A syntax error is a models.EINVALID error naming q.
+// A syntax error is a models.EMALFORMED error naming q (400: the query
+// cannot be parsed, as a malformed body cannot).
 func parseQuery(s string, search analysis.Analyzer) (pq parsedQuery, err error) {
 	defer func() {
 		// The parser is generated code; a panic in it is a bad query, not
@@ -73,7 +74,7 @@ func invalidQuery(msg string) error {
 	if len(msg) > 200 {
 		msg = msg[:200] + "…"
 	}
-	return models.Errorf(models.EINVALID, "q: not valid query syntax (%s)", msg)
+	return models.Errorf(models.EMALFORMED, "q: not valid query syntax (%s)", msg)
 }
 
 type rewriter struct {

@@ -253,18 +253,21 @@ func TestSearchRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
 		r     SearchRequest
+		code  string
 		field string
 	}{
-		{"unclosed quote", SearchRequest{Query: `"客服 态度`}, "q"},
-		{"dangling plus", SearchRequest{Query: "客服 +"}, "q"},
-		{"field without value", SearchRequest{Query: "tag:"}, "q"},
-		{"bad boost", SearchRequest{Query: "客服^abc"}, "q"},
-		{"bad regexp", SearchRequest{Query: "/[/"}, "q"},
-		{"bad range", SearchRequest{Query: "anger:>"}, "q"},
-		{"unknown sentiment", SearchRequest{Sentiment: "angry"}, "sentiment"},
-		{"unknown severity", SearchRequest{Severity: "urgent"}, "severity"},
-		{"negative limit", SearchRequest{Limit: -1}, "limit"},
-		{"from after to", SearchRequest{From: time.Now(), To: time.Now().Add(-time.Hour)}, "from"},
+		// A query that does not parse is malformed (400), like a body that
+		// does not parse; a value out of range is invalid (422).
+		{"unclosed quote", SearchRequest{Query: `"客服 态度`}, models.EMALFORMED, "q"},
+		{"dangling plus", SearchRequest{Query: "客服 +"}, models.EMALFORMED, "q"},
+		{"field without value", SearchRequest{Query: "tag:"}, models.EMALFORMED, "q"},
+		{"bad boost", SearchRequest{Query: "客服^abc"}, models.EMALFORMED, "q"},
+		{"bad regexp", SearchRequest{Query: "/[/"}, models.EMALFORMED, "q"},
+		{"bad range", SearchRequest{Query: "anger:>"}, models.EMALFORMED, "q"},
+		{"unknown sentiment", SearchRequest{Sentiment: "angry"}, models.EINVALID, "sentiment"},
+		{"unknown severity", SearchRequest{Severity: "urgent"}, models.EINVALID, "severity"},
+		{"negative limit", SearchRequest{Limit: -1}, models.EINVALID, "limit"},
+		{"from after to", SearchRequest{From: time.Now(), To: time.Now().Add(-time.Hour)}, models.EINVALID, "from"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,7 +275,7 @@ func TestSearchRejectsBadInput(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Search succeeded with %d hits, want an error", len(res.Hits))
 			}
-			wantCode(t, err, models.EINVALID, tt.field)
+			wantCode(t, err, tt.code, tt.field)
 		})
 	}
 }

@@ -105,7 +105,7 @@ func TestServeSearch(t *testing.T) {
 	}
 	for _, bad := range []string{`"客服 态度`, "客服 +", "tag:", "/[/", "anger:>"} {
 		status, raw := call(t, "GET", base+"/v1/feedback?q="+url.QueryEscape(bad), "", &e)
-		if status/100 != 4 || e.Error.Code != "invalid_input" || !strings.HasPrefix(e.Error.Message, "q:") {
+		if status != 400 || e.Error.Code != "malformed_request" || !strings.HasPrefix(e.Error.Message, "q:") {
 			t.Errorf("bad query %q: %d %s", bad, status, raw)
 		}
 	}
