@@ -17,6 +17,15 @@ import (
 // better than the keywords.
 const MinConfirmations = 20
 
+// MinAddF1 is the held-out F1 from which the model may add a tag it does
+// not decide yet. Below MinConfirmations human confirmations the rules
+// keep every tag they give, but a tag they miss may still come from the
+// model when the model has learnt it well, from at least MinConfirmations
+// training positives of any kind. That is how a theme accepted as a tag
+// (weak labels, no item-level confirmations) reaches the phrasings its
+// keywords do not cover after one retrain.
+const MinAddF1 = 0.8
+
 // TagModel is a trained multi-label tag model with what the combined
 // analyzer needs to know about its training data.
 type TagModel struct {
@@ -38,9 +47,10 @@ type Combined struct {
 	rules   *Analyzer
 	model   *linear.Model
 	version string
-	// decides[c] says whether the model decides its class c.
-	decides []bool
-	tax     models.Taxonomy
+	// decides[c] says whether the model decides its class c; adds[c],
+	// whether it may add c where the rules did not give it.
+	decides, adds []bool
+	tax           models.Taxonomy
 }
 
 var _ models.Analyzer = (*Combined)(nil)
@@ -59,9 +69,11 @@ func NewCombined(p *textproc.Pipeline, tax models.Taxonomy, lex *Lexicon, tm *Ta
 	}
 	c.model, c.version = tm.Model, tm.Version
 	labels := tm.Model.Labels()
-	c.decides = make([]bool, len(labels))
+	classes := tm.Model.Classes()
+	c.decides, c.adds = make([]bool, len(labels)), make([]bool, len(labels))
 	for i, l := range labels {
 		c.decides[i] = known[l] && tm.Confirmations[l] >= MinConfirmations
+		c.adds[i] = known[l] && !c.decides[i] && classes[i].Trusted(MinConfirmations, MinAddF1)
 	}
 	return c
 }
@@ -104,7 +116,10 @@ func (c *Combined) Analyze(text string) *models.Analysis {
 		}
 	}
 	for i, p := range probs {
-		if c.decides[i] && p >= classes[i].Threshold {
+		if p < classes[i].Threshold {
+			continue
+		}
+		if c.decides[i] || (c.adds[i] && !slices.ContainsFunc(tags, func(t models.TagScore) bool { return t.Tag == labels[i] })) {
 			tags = append(tags, models.TagScore{Tag: labels[i], Score: math.Round(p*1000) / 1000, Source: models.TagSourceModel})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/store"
@@ -98,6 +99,29 @@ func TestDemoThemesEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "积分") || !strings.Contains(out.String(), "spike") {
 		t.Errorf("voclens cluster printed:\n%s", out.String())
+	}
+
+	// Accepting tagged the theme's members in the store.
+	tagged, err := db.FindFeedback(context.Background(), models.FeedbackFilter{Tag: "积分清零", Limit: 1000})
+	if err != nil || len(tagged) < th.Size {
+		t.Errorf("%d stored items tagged 积分清零 (%v), want the %d members", len(tagged), err, th.Size)
+	}
+
+	// A retrain learns the accepted tag from its weak labels: once the
+	// server has the new model, a phrasing the keywords miss gets the tag
+	// from the model.
+	version := trainBesideActivate(t, dir, true)
+	const unseen = "新版本把我攒了两年的积分全吞了"
+	var got *models.Analysis
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if got = analyze(t, base, unseen); got.ModelVersion == version {
+			break
+		}
+	}
+	if got.ModelVersion != version || !slices.ContainsFunc(got.Tags, func(s models.TagScore) bool {
+		return s.Tag == "积分清零" && s.Source == models.TagSourceModel
+	}) {
+		t.Errorf("after retraining (%s), %q: %+v", version, unseen, got)
 	}
 }
 

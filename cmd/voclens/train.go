@@ -54,6 +54,9 @@ type tagMetric struct {
 	F1            float64 `json:"f1"`
 	Threshold     float64 `json:"threshold"`
 	Decides       bool    `json:"decides"`
+	// ModelAdds says the rules decide but the model, having learnt the tag
+	// well (classifier.MinAddF1), adds it where the keywords miss it.
+	ModelAdds bool `json:"model_adds"`
 }
 
 type trainReport struct {
@@ -211,6 +214,9 @@ func trainTags(ctx context.Context, db *store.DB, pipe *textproc.Pipeline, activ
 	for _, name := range slices.Sorted(maps.Keys(stats)) {
 		s := stats[name]
 		s.Decides = slices.Contains(final.Labels(), name) && s.Confirmations >= classifier.MinConfirmations
+		s.ModelAdds = !s.Decides && slices.ContainsFunc(final.Classes(), func(c linear.Class) bool {
+			return c.Label == name && c.Trusted(classifier.MinConfirmations, classifier.MinAddF1)
+		})
 		rep.Tags = append(rep.Tags, *s)
 	}
 	blob, err := final.MarshalBinary()
@@ -300,8 +306,11 @@ func printTrainReport(w io.Writer, rep *trainReport, asJSON bool) error {
 	fmt.Fprintln(tw, "CONFIRMED\tWEAK\tREJECTED\tHELD-OUT N\tPRECISION\tRECALL\tF1\tDECIDED BY\tTAG")
 	for _, t := range rep.Tags {
 		by := "rules"
-		if t.Decides {
+		switch {
+		case t.Decides:
 			by = "model"
+		case t.ModelAdds:
+			by = "rules+model"
 		}
 		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s\t%s\n", t.Confirmations, t.Weak, t.Rejections, t.N, t.Precision, t.Recall, t.F1, by, t.Tag)
 	}
