@@ -116,23 +116,11 @@ func parseListFilters(q url.Values) (models.FeedbackFilter, int, error) {
 	return f, limit, nil
 }
 
-// parseTimeParam accepts RFC 3339 or a bare date. A bare date is a whole
-// UTC day: as "from" its start, as "to" the start of the next day, because
-// the store's range is [from, to) and "to=2024-05-01" means up to and
-// including the 1st.
+// parseTimeParam reads a from/to query parameter (models.ParseRangeBound).
 func parseTimeParam(name, s string, isTo bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
+	t, err := models.ParseRangeBound(s, isTo)
 	if err != nil {
 		return time.Time{}, invalid(name, "not RFC 3339 or YYYY-MM-DD")
-	}
-	if isTo {
-		t = t.AddDate(0, 0, 1)
 	}
 	return t, nil
 }

@@ -56,3 +56,25 @@ type FeedbackService interface {
 	FindFeedback(ctx context.Context, filter FeedbackFilter) ([]*Feedback, error)
 	CountFeedback(ctx context.Context) (int, error)
 }
+
+// ParseRangeBound reads one end of a FeedbackFilter time range as people
+// write it: RFC 3339, or a bare YYYY-MM-DD meaning a whole UTC day. Because
+// the range is [From, To), a bare day as the end (isTo) becomes the start
+// of the next day, so "to=2026-10-31" includes the 31st. Empty gives the
+// zero time (no bound). The error is for the caller to name its field.
+func ParseRangeBound(s string, isTo bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if isTo {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t, nil
+}

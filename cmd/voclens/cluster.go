@@ -73,21 +73,11 @@ week before and at least 8 items.`,
 	return cmd
 }
 
-// parseDay reads YYYY-MM-DD (a whole UTC day; for an end, the day is
-// included) or RFC 3339.
+// parseDay reads a --from/--to flag (models.ParseRangeBound).
 func parseDay(flag, s string, isTo bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
+	t, err := models.ParseRangeBound(s, isTo)
 	if err != nil {
 		return time.Time{}, models.Errorf(models.EINVALID, "%s %q: not YYYY-MM-DD or RFC 3339", flag, s)
-	}
-	if isTo {
-		t = t.AddDate(0, 0, 1)
 	}
 	return t, nil
 }
