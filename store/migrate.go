@@ -13,8 +13,12 @@ import (
 )
 
 // Migrations live in migrations/NNNN_name.sql. Each runs once, in its own
-// transaction, in version order; versions must run 1, 2, 3… without gaps.
-// Never edit a migration that has shipped: add the next one. Foreign keys
+// transaction, in version order. Numbers are handed out to work in
+// progress ahead of time, so they may have gaps and a lower number may land
+// after a higher one: each migration runs when the database has not
+// recorded its own version, not when the highest recorded one is below it.
+// Migrations that land out of order must therefore not depend on each
+// other (each helper's touch its own tables and columns). Never edit a migration that has shipped: add the next one. Foreign keys
 // are on and cannot be switched off inside a transaction, so a migration that
 // rebuilds a referenced table must copy into a new table in dependency order
 // (or this runner must learn a no-transaction mode first).
@@ -49,9 +53,9 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		ms = append(ms, migration{version: version, name: name, sql: string(body)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %d_%s: expected version %d (versions must run 1, 2, 3… without gaps or repeats)", m.version, m.name, i+1)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migration %d_%s: version %d is used twice", ms[i].version, ms[i].name, ms[i].version)
 		}
 	}
 	return ms, nil
@@ -73,14 +77,23 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 
-	current, err := db.schemaVersion(ctx)
+	applied, err := db.appliedMigrations(ctx)
 	if err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("database schema version %d is newer than this build knows (%d); use a newer voclens", current, len(ms))
+	known := make(map[int]bool, len(ms))
+	for _, m := range ms {
+		known[m.version] = true
 	}
-	for _, m := range ms[current:] {
+	for v := range applied {
+		if !known[v] {
+			return fmt.Errorf("database has migration %d, which this build does not know; use a newer voclens", v)
+		}
+	}
+	for _, m := range ms {
+		if applied[m.version] {
+			continue
+		}
 		err := db.write(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
@@ -101,6 +114,24 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// appliedMigrations is the set of versions the database has recorded.
+func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }
 
 // schemaVersion reports the highest migration applied.
