@@ -6,32 +6,25 @@ import (
 	"time"
 
 	"github.com/voclens/voclens/models"
+	"github.com/voclens/voclens/trend"
 )
 
-// Thresholds of the statistics, each with its reason.
+// Thresholds of the statistics, each with its reason. What a spike and
+// rising mean is trend's, shared with the trends endpoint and alerts.
 const (
 	// tagScoreMin is the score from which a tag counts as covering an
 	// item: the rule tagger gives one clear keyword about 0.55–0.7.
 	tagScoreMin = 0.5
-	// A spike is a week with at least spikeFactor times the week before
-	// (and the mean of the three weeks before) and at least spikeMin
-	// items, ending on any day of the trend window. Doubling from 1 to 2
-	// is noise; with 5 as the floor, four of the demo's seven themes
-	// "spiked" on holiday bumps of 5–6 items, with 8 the planted theme (37
-	// items in its first week) and the hotline theme echoing it remain.
-	// Looking back over the window rather than at the last
-	// week alone keeps a spike visible for the weeks an analyst needs to
-	// act on it (the demo's planted spike starts 16 days before its last
-	// item and has cooled by then: 12 in the last week, 30 the week before).
-	spikeFactor = 2.0
-	spikeMin    = 8
-	// Rising compares the last two weeks with the two before: a week is
-	// too short to tell a trend from a burst.
-	risingFactor = 1.5
-	risingMin    = 5
-	// trendDays is how many days the trend of one theme shows.
+	// trendDays is how many days the trend of one theme shows. A spike
+	// is a week ending on any day of that window: looking back over the
+	// window rather than at the last week alone keeps a spike visible for
+	// the weeks an analyst needs to act on it (the demo's planted spike
+	// starts 16 days before its last item and has cooled by then: 12 in
+	// the last week, 30 the week before).
 	trendDays = 28
-	week      = 7 * 24 * time.Hour
+	// risingDays: rising compares the last two weeks with the two before.
+	risingDays = 14
+	week       = 7 * 24 * time.Hour
 )
 
 // newestItem is the reference time of growth: the newest member's time,
@@ -88,7 +81,7 @@ func computeStats(members []models.MemberItem, ref time.Time, full bool) *models
 	st.MeanAnger = anger / float64(n)
 	st.SeverityScore = sev / float64(n)
 	st.TagCoverage = float64(covered) / float64(n)
-	st.Growth = float64(st.Last7-st.Prev7) / float64(max(st.Prev7, 1))
+	st.Growth = trend.Growth(float64(st.Last7), float64(st.Prev7))
 	st.Rising, st.Spike, st.SpikeDay = trendFlags(members, ref)
 	for tag, c := range tagCount {
 		st.DominantTags = append(st.DominantTags, models.TagShare{Tag: tag, Count: c, Share: float64(c) / float64(n)})
@@ -101,24 +94,27 @@ func computeStats(members []models.MemberItem, ref time.Time, full bool) *models
 	})
 	st.DominantTags = st.DominantTags[:min(len(st.DominantTags), 3)]
 	if full {
-		st.Trend = trend(members, ref)
+		st.Trend = themeTrend(members, ref)
 	}
 	return st
 }
 
-// trend counts members per UTC day over the trendDays up to ref.
-func trend(members []models.MemberItem, ref time.Time) []models.DayCount {
-	last := ref.UTC().Truncate(24 * time.Hour)
-	first := last.AddDate(0, 0, -(trendDays - 1))
-	out := make([]models.DayCount, trendDays)
-	for i := range out {
-		out[i].Day = first.AddDate(0, 0, i).Format(time.DateOnly)
-	}
+// dailyCounts counts members per UTC day over the days days up to ref.
+func dailyCounts(members []models.MemberItem, ref time.Time, days int) trend.Series {
+	last := trend.Date(ref)
+	s := trend.NewSeries(last.AddDate(0, 0, -(days-1)), last, trend.Day)
 	for _, m := range members {
-		d := m.CreatedAt.UTC().Truncate(24 * time.Hour)
-		if i := int(d.Sub(first) / (24 * time.Hour)); i >= 0 && i < trendDays && !d.Before(first) {
-			out[i].Count++
-		}
+		s.Add(m.CreatedAt, 1)
+	}
+	return s
+}
+
+// themeTrend counts members per UTC day over the trendDays up to ref.
+func themeTrend(members []models.MemberItem, ref time.Time) []models.DayCount {
+	s := dailyCounts(members, ref, trendDays)
+	out := make([]models.DayCount, len(s.Counts))
+	for i, c := range s.Counts {
+		out[i] = models.DayCount{Day: s.Label(i), Count: int(c)}
 	}
 	return out
 }
@@ -126,33 +122,12 @@ func trend(members []models.MemberItem, ref time.Time) []models.DayCount {
 // trendFlags finds whether the theme rose over the last two weeks, and the
 // first day within the trend window ending a spike week.
 func trendFlags(members []models.MemberItem, ref time.Time) (rising, spike bool, spikeDay string) {
+	// Four weeks before the window hold the baseline of its first week.
 	const span = trendDays + 28
-	last := ref.UTC().Truncate(24 * time.Hour)
-	first := last.AddDate(0, 0, -(span - 1))
-	day := make([]int, span)
-	for _, m := range members {
-		d := m.CreatedAt.UTC().Truncate(24 * time.Hour)
-		if d.Before(first) || d.After(last) {
-			continue
-		}
-		day[int(d.Sub(first)/(24*time.Hour))]++
-	}
-	sum := func(from, to int) int { // days [from, to)
-		n := 0
-		for i := max(from, 0); i < to; i++ {
-			n += day[i]
-		}
-		return n
-	}
-	recent, before := sum(span-14, span), sum(span-28, span-14)
-	rising = recent >= risingMin && float64(recent) >= risingFactor*float64(before)
-	for e := span - trendDays; e < span; e++ {
-		// The week before, and the mean week of the three before w1: a
-		// theme that is merely busy every other week is not spiking.
-		w1, w0, base := sum(e-6, e+1), sum(e-13, e-6), float64(sum(e-27, e-6))/3
-		if w1 >= spikeMin && float64(w1) >= spikeFactor*max(float64(w0), base) {
-			return rising, true, first.AddDate(0, 0, e).Format(time.DateOnly)
-		}
+	s := dailyCounts(members, ref, span)
+	rising = trend.Rising(s.Counts, risingDays)
+	if sp := trend.Spikes(s.Counts, span-trendDays, trend.Weekly); len(sp) > 0 {
+		return rising, true, s.Label(sp[0].Index)
 	}
 	return rising, false, ""
 }
