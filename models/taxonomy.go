@@ -79,6 +79,9 @@ type LabelService interface {
 // LabelFilter selects labels; zero values mean "any".
 type LabelFilter struct {
 	FeedbackID int64
-	Tag        string
-	Source     string
+	// FeedbackIDs, when not empty, keeps the labels of these items only
+	// (a rescore reads a batch's labels at once).
+	FeedbackIDs []int64
+	Tag         string
+	Source      string
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/voclens/voclens/models"
@@ -84,6 +85,14 @@ func (db *DB) FindLabels(ctx context.Context, filter models.LabelFilter) ([]mode
 	if filter.FeedbackID != 0 {
 		q += ` AND feedback_id = ?`
 		args = append(args, filter.FeedbackID)
+	}
+	if len(filter.FeedbackIDs) > 0 {
+		list, err := json.Marshal(filter.FeedbackIDs)
+		if err != nil {
+			return nil, fmt.Errorf("store: find labels: %w", err)
+		}
+		q += ` AND feedback_id IN (SELECT value FROM json_each(?))`
+		args = append(args, string(list))
 	}
 	if filter.Tag != "" {
 		q += ` AND tag = ?`
