@@ -315,3 +315,28 @@ func scanJob(s scanner) (*models.Job, error) {
 	}
 	return &j, nil
 }
+
+// AnalysesPerItem returns how many stored items have each number of
+// analysis rows (0 for never analyzed): after one rescore of items that
+// each had one analysis, every item should have two.
+func (db *DB) AnalysesPerItem(ctx context.Context) (map[int]int, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT n, count(*) FROM (
+		SELECT f.id, count(a.id) AS n FROM feedback f LEFT JOIN analyses a ON a.feedback_id = f.id GROUP BY f.id)
+		GROUP BY n`)
+	if err != nil {
+		return nil, fmt.Errorf("store: analyses per item: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var n, items int
+		if err := rows.Scan(&n, &items); err != nil {
+			return nil, fmt.Errorf("store: analyses per item: %w", err)
+		}
+		out[n] = items
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: analyses per item: %w", err)
+	}
+	return out, nil
+}
