@@ -33,6 +33,11 @@ var routeAccess = map[string]string{
 	"GET /healthz":      AccessPublic,
 	"GET /readyz":       AccessPublic,
 	"GET /openapi.json": AccessPublic,
+	// The console's page and its static files hold no data of ours (the
+	// figures come through the keyed API), and a browser must load them
+	// before it can ask anyone for a key.
+	"GET /":             AccessPublic,
+	"GET /assets/:file": AccessPublic,
 	// Request rates and item counts hold no customer text but are still
 	// the company's business figures, so a scraper needs a key; the least
 	// role will do, and it cannot read a single item.

@@ -191,6 +191,7 @@ func (h *handler) routes(e *gin.Engine) {
 	keys.GET("", h.listKeys)
 	keys.POST("", h.createKey)
 	keys.DELETE("/:id", h.revokeKey)
+	h.consoleRoutes(e)
 }
 
 func (h *handler) noRoute(c *gin.Context) {
