@@ -64,6 +64,9 @@ type Config struct {
 	// Search is the full-text index behind GET /v1/feedback?q=; nil makes
 	// searches answer 503 (plain listing still works).
 	Search Searcher
+	// Jobs runs the batch jobs (rescore, recluster, retrain, reindex)
+	// behind /v1/jobs; nil makes those routes answer 503.
+	Jobs models.JobQueue
 }
 
 // handler holds the dependencies the route handlers share.
@@ -79,6 +82,7 @@ type handler struct {
 	metrics  *Metrics
 	themes   themesRef // nil until SetThemes
 	search   Searcher
+	jobs     models.JobQueue
 
 	tags        models.TagService
 	labels      models.LabelService
@@ -100,6 +104,7 @@ func NewHandler(cfg Config) *Handler {
 		limiter:  newLimiter(cfg.Rate, cfg.Burst),
 		metrics:  cfg.Metrics,
 		search:   cfg.Search,
+		jobs:     cfg.Jobs,
 
 		tags:        cfg.Tags,
 		labels:      cfg.Labels,
@@ -192,6 +197,7 @@ func (h *handler) routes(e *gin.Engine) {
 	keys.POST("", h.createKey)
 	keys.DELETE("/:id", h.revokeKey)
 	h.consoleRoutes(e)
+	h.jobRoutes(v1)
 }
 
 func (h *handler) noRoute(c *gin.Context) {

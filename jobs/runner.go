@@ -56,6 +56,7 @@ type Runner struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	running  map[int64]*active
+	resumed  []*models.Job
 	started  bool
 	stopping bool
 }
@@ -130,6 +131,10 @@ func (r *Runner) recover(ctx context.Context) error {
 		}
 		if _, err := r.launch(j.ID, prev); err != nil && models.ErrorCode(err) != models.ECONFLICT {
 			return fmt.Errorf("jobs: recover job %d: %w", j.ID, err)
+		} else if err == nil {
+			r.mu.Lock()
+			r.resumed = append(r.resumed, j)
+			r.mu.Unlock()
 		}
 	}
 	return nil
@@ -152,6 +157,10 @@ func (r *Runner) Stop() {
 
 // SubmitJob validates and stores a job of kind and starts it.
 func (r *Runner) SubmitJob(ctx context.Context, kind string, params json.RawMessage) (*models.Job, error) {
+	// Kinds may be set until Start; reading them after it is safe.
+	if !r.accepting() {
+		return nil, ErrNotStarted
+	}
 	k, ok := r.Kinds[kind]
 	if !ok {
 		return nil, models.Errorf(models.EINVALID, "kind: unknown job kind %q; one of %s", kind, strings.Join(r.kindNames(), ", "))
@@ -165,9 +174,6 @@ func (r *Runner) SubmitJob(ctx context.Context, kind string, params json.RawMess
 		}
 	} else if err := NoParams(params); err != nil {
 		return nil, err
-	}
-	if !r.accepting() {
-		return nil, ErrNotStarted
 	}
 	j, err := r.Store.CreateJob(ctx, kind, params)
 	if err != nil {
@@ -230,6 +236,14 @@ func (r *Runner) Wait(ctx context.Context, id int64) (*models.Job, error) {
 		}
 	}
 	return r.Store.FindJobByID(context.WithoutCancel(ctx), id)
+}
+
+// Resumed returns the jobs Start took over (queued, or left running by a
+// process that is gone), as they were before it did.
+func (r *Runner) Resumed() []*models.Job {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.resumed)
 }
 
 // Running reports whether job id runs in this Runner now.
