@@ -15,6 +15,7 @@ import (
 	"github.com/voclens/voclens"
 	"github.com/voclens/voclens/api"
 	"github.com/voclens/voclens/classifier"
+	"github.com/voclens/voclens/jobs"
 	"github.com/voclens/voclens/store"
 	"github.com/voclens/voclens/textproc"
 )
@@ -99,6 +100,10 @@ func serve(ctx context.Context, cfg serveConfig) error {
 			log.Error("closing the search index", "error", err)
 		}
 	}()
+	// The runner takes jobs once loadForServe has given it its kinds and
+	// started it; it stops before the index and the store close.
+	runner := &jobs.Runner{Store: db, Logger: log}
+	defer runner.Stop()
 	var ready atomic.Bool
 	handler := api.NewHandler(api.Config{
 		Feedback:    notifyingFeedback{DB: db, notify: search.notify},
@@ -113,9 +118,11 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Rate:        cfg.security.rate,
 		Burst:       cfg.security.burst,
 		CORSOrigins: cfg.security.corsOrigins,
+		Jobs:        runner,
 	})
 	an.set = handler.SetAnalyzer
 	registerIndexLag(handler.Metrics().Registry, db, log)
+	runner.OnProgress = newJobMetrics(handler.Metrics().Registry).observe
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -138,7 +145,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	loaded := make(chan error, 1)
-	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, handler, search, &ready) }()
+	go func() { loaded <- loadForServe(loadCtx, cfg, db, an, handler, search, runner, &ready) }()
 	loading := loaded // nil once the loader has reported
 	watched := make(chan struct{})
 	go func() {
@@ -191,7 +198,7 @@ wait:
 // demo data if asked (and finds its themes), hands the theme service to
 // the handler, opens the search index with the same pipeline and catches
 // it up with the store, and then marks the server ready.
-func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, h *api.Handler, search *serveIndex, ready *atomic.Bool) error {
+func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyzers, h *api.Handler, search *serveIndex, runner *jobs.Runner, ready *atomic.Bool) error {
 	log := cfg.log
 	started := time.Now()
 	p := cfg.pipe
@@ -232,6 +239,11 @@ func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyz
 		return fmt.Errorf("catch the search index up: %w", err)
 	}
 	log.Info("search index ready", "caught_up", n)
+	// Jobs start last: a resumed rescore needs the analyzer, a reindex
+	// the index.
+	if err := startJobs(context.WithoutCancel(ctx), runner, db, p, az, themeSvc, search, log); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
 	ready.Store(true)
 	log.Info("ready")
 	return nil
