@@ -24,7 +24,7 @@ type analyzeRequest struct {
 }
 
 type analyzeBatchResponse struct {
-	Results []*models.Analysis `json:"results"`
+	Results []routedAnalysis `json:"results"`
 }
 
 // analyze is POST /v1/analyze: stateless, nothing is stored.
@@ -45,11 +45,20 @@ func (h *handler) analyze(c *gin.Context) {
 		return
 	}
 	h.metrics.analyzed(endpointAnalyze, len(results))
-	if req.Text != nil {
-		respond(c, http.StatusOK, results[0])
+	routes, err := h.route(c.Request.Context(), endpointAnalyze, results)
+	if err != nil {
+		h.respondError(c, err)
 		return
 	}
-	respond(c, http.StatusOK, analyzeBatchResponse{Results: results})
+	out := make([]routedAnalysis, len(results))
+	for i, a := range results {
+		out[i] = routedAnalysis{Analysis: a, Routing: routes[i]}
+	}
+	if req.Text != nil {
+		respond(c, http.StatusOK, out[0])
+		return
+	}
+	respond(c, http.StatusOK, analyzeBatchResponse{Results: out})
 }
 
 // validate returns the texts to analyze, or a 422 naming the first bad

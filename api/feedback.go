@@ -81,11 +81,27 @@ func (h *handler) createFeedback(c *gin.Context) {
 		return
 	}
 	h.metrics.stored(res.Created)
+	routes, err := h.route(c.Request.Context(), endpointFeedback, analyses)
+	if err != nil {
+		h.respondError(c, err)
+		return
+	}
+	out := createFeedbackResponse{CreateFeedbackResult: res, Items: make([]itemRouting, len(items))}
+	for i := range items {
+		out.Items[i] = itemRouting{ID: res.IDs[i], Routing: routes[i]}
+	}
 	status := http.StatusCreated
 	if res.Created == 0 {
 		status = http.StatusOK
 	}
-	respond(c, status, res)
+	respond(c, status, out)
+}
+
+// createFeedbackResponse adds, per input item, the owners its tags route
+// to, so a ticketing system pushing items can route them on the answer.
+type createFeedbackResponse struct {
+	*models.CreateFeedbackResult
+	Items []itemRouting `json:"items"`
 }
 
 // decodeFeedbackItems decodes and validates every item, failing on the

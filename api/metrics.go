@@ -23,6 +23,7 @@ type Metrics struct {
 	inFlight        prometheus.Gauge
 	itemsAnalyzed   *prometheus.CounterVec
 	feedbackStored  prometheus.Counter
+	unrouted        *prometheus.CounterVec
 }
 
 // latencyBuckets reach down to a millisecond: a short text is analyzed in
@@ -52,13 +53,20 @@ func NewMetrics() *Metrics {
 			Name: "voclens_feedback_stored_total",
 			Help: "Feedback items newly stored (not those already there under the same source and external id).",
 		}),
+		unrouted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "voclens_unrouted_severe_total",
+			Help: "Items at the top severity (critical) whose tags have no owner, by the endpoint that saw them: nobody is routed the worst complaints, so alert on any increase.",
+		}, []string{"endpoint"}),
 	}
 	// Both endpoints are exported from the start, at 0, so a rate() over
 	// them has a series before the first item arrives.
 	for _, e := range []string{endpointAnalyze, endpointFeedback} {
 		m.itemsAnalyzed.WithLabelValues(e)
 	}
-	m.Registry.MustRegister(m.requestDuration, m.inFlight, m.itemsAnalyzed, m.feedbackStored,
+	for _, e := range []string{endpointAnalyze, endpointFeedback, endpointImport} {
+		m.unrouted.WithLabelValues(e)
+	}
+	m.Registry.MustRegister(m.requestDuration, m.inFlight, m.itemsAnalyzed, m.feedbackStored, m.unrouted,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -67,7 +75,13 @@ func NewMetrics() *Metrics {
 const (
 	endpointAnalyze  = "analyze"
 	endpointFeedback = "feedback"
+	endpointImport   = "import"
 )
+
+// unroutedSevere counts n critical items without an owner seen by endpoint.
+func (m *Metrics) unroutedSevere(endpoint string, n int) {
+	m.unrouted.WithLabelValues(endpoint).Add(float64(n))
+}
 
 // analyzed counts n texts analyzed for endpoint.
 func (m *Metrics) analyzed(endpoint string, n int) {

@@ -16,6 +16,9 @@ type Tag struct {
 	SeverityWeight float64 `json:"severity_weight"`
 	// Owner is the team or person a complaint with this tag is routed to.
 	Owner string `json:"owner,omitempty"`
+	// OwnerContact is how to reach the owner: a chat handle, a mail
+	// address, a phone extension.
+	OwnerContact string `json:"owner_contact,omitempty"`
 }
 
 // Taxonomy is the set of tags the classifier assigns.
@@ -37,6 +40,7 @@ type TagUpdate struct {
 	Keywords       *[]string `json:"keywords,omitempty"`
 	SeverityWeight *float64  `json:"severity_weight,omitempty"`
 	Owner          *string   `json:"owner,omitempty"`
+	OwnerContact   *string   `json:"owner_contact,omitempty"`
 }
 
 // TagService keeps the taxonomy. The store seeds it with the default

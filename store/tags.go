@@ -68,7 +68,7 @@ func (db *DB) Taxonomy(ctx context.Context) (models.Taxonomy, error) {
 
 // FindTags returns the tags that match filter, in taxonomy order.
 func (db *DB) FindTags(ctx context.Context, filter models.TagFilter) ([]models.Tag, error) {
-	q := `SELECT name, parent, description, keywords, severity_weight, owner FROM tags WHERE 1=1`
+	q := `SELECT name, parent, description, keywords, severity_weight, owner, owner_contact FROM tags WHERE 1=1`
 	var args []any
 	if filter.Name != "" {
 		q += ` AND name = ?`
@@ -87,7 +87,7 @@ func (db *DB) FindTags(ctx context.Context, filter models.TagFilter) ([]models.T
 	for rows.Next() {
 		var t models.Tag
 		var kws string
-		if err := rows.Scan(&t.Name, &t.Parent, &t.Description, &kws, &t.SeverityWeight, &t.Owner); err != nil {
+		if err := rows.Scan(&t.Name, &t.Parent, &t.Description, &kws, &t.SeverityWeight, &t.Owner, &t.OwnerContact); err != nil {
 			return nil, fmt.Errorf("store: find tags: %w", err)
 		}
 		if err := json.Unmarshal([]byte(kws), &t.Keywords); err != nil {
@@ -151,6 +151,9 @@ func (db *DB) UpdateTag(ctx context.Context, name string, upd models.TagUpdate) 
 		if upd.Owner != nil {
 			t.Owner = *upd.Owner
 		}
+		if upd.OwnerContact != nil {
+			t.OwnerContact = *upd.OwnerContact
+		}
 		if err := validateTag("tag", t); err != nil {
 			return err
 		}
@@ -162,8 +165,8 @@ func (db *DB) UpdateTag(ctx context.Context, name string, upd models.TagUpdate) 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx,
-			`UPDATE tags SET parent = ?, description = ?, keywords = ?, severity_weight = ?, owner = ? WHERE name = ?`,
-			t.Parent, t.Description, string(kws), t.SeverityWeight, t.Owner, t.Name); err != nil {
+			`UPDATE tags SET parent = ?, description = ?, keywords = ?, severity_weight = ?, owner = ?, owner_contact = ? WHERE name = ?`,
+			t.Parent, t.Description, string(kws), t.SeverityWeight, t.Owner, t.OwnerContact, t.Name); err != nil {
 			return err
 		}
 		out = t
@@ -206,13 +209,16 @@ func (db *DB) DeleteTag(ctx context.Context, name string) error {
 }
 
 func insertTag(ctx context.Context, tx *sql.Tx, t models.Tag) error {
+	if t.Keywords == nil {
+		t.Keywords = []string{} // stored as [], never null
+	}
 	kws, err := json.Marshal(t.Keywords)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tags (name, parent, description, keywords, severity_weight, owner, position)
-		VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM tags))`,
-		t.Name, t.Parent, t.Description, string(kws), t.SeverityWeight, t.Owner)
+	_, err = tx.ExecContext(ctx, `INSERT INTO tags (name, parent, description, keywords, severity_weight, owner, owner_contact, position)
+		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM tags))`,
+		t.Name, t.Parent, t.Description, string(kws), t.SeverityWeight, t.Owner, t.OwnerContact)
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
 		return models.Errorf(models.ECONFLICT, "tag %q exists", t.Name)
@@ -223,8 +229,8 @@ func insertTag(ctx context.Context, tx *sql.Tx, t models.Tag) error {
 func findTagTx(ctx context.Context, tx *sql.Tx, name string) (models.Tag, error) {
 	var t models.Tag
 	var kws string
-	err := tx.QueryRowContext(ctx, `SELECT name, parent, description, keywords, severity_weight, owner FROM tags WHERE name = ?`, name).
-		Scan(&t.Name, &t.Parent, &t.Description, &kws, &t.SeverityWeight, &t.Owner)
+	err := tx.QueryRowContext(ctx, `SELECT name, parent, description, keywords, severity_weight, owner, owner_contact FROM tags WHERE name = ?`, name).
+		Scan(&t.Name, &t.Parent, &t.Description, &kws, &t.SeverityWeight, &t.Owner, &t.OwnerContact)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, models.Errorf(models.ENOTFOUND, "tag %q not found", name)
 	}
@@ -266,7 +272,7 @@ func validateTag(prefix string, t models.Tag) error {
 	if err := checkString(prefix+".name", t.Name, maxTagNameLen); err != nil {
 		return err
 	}
-	for field, s := range map[string]string{"parent": t.Parent, "description": t.Description, "owner": t.Owner} {
+	for field, s := range map[string]string{"parent": t.Parent, "description": t.Description, "owner": t.Owner, "owner_contact": t.OwnerContact} {
 		if err := checkString(prefix+"."+field, s, maxTagTextLen); err != nil {
 			return err
 		}
