@@ -67,6 +67,9 @@ type Config struct {
 	// Jobs runs the batch jobs (rescore, recluster, retrain, reindex)
 	// behind /v1/jobs; nil makes those routes answer 503.
 	Jobs models.JobQueue
+	// Breakdown slices a tag or theme by channel, weekday, hour or
+	// metadata (GET /v1/breakdown); nil makes it answer 503.
+	Breakdown models.BreakdownService
 }
 
 // handler holds the dependencies the route handlers share.
@@ -88,6 +91,8 @@ type handler struct {
 	labels      models.LabelService
 	models      models.ModelService
 	tagStatsSvc models.TagStatsService
+
+	breakdownSvc models.BreakdownService
 }
 
 // NewHandler returns the voclens HTTP API.
@@ -110,6 +115,8 @@ func NewHandler(cfg Config) *Handler {
 		labels:      cfg.Labels,
 		models:      cfg.Models,
 		tagStatsSvc: cfg.TagStats,
+
+		breakdownSvc: cfg.Breakdown,
 	}
 	if cfg.Analyzer != nil {
 		h.analyzer.Store(&analyzerRef{cfg.Analyzer})
@@ -198,6 +205,7 @@ func (h *handler) routes(e *gin.Engine) {
 	keys.DELETE("/:id", h.revokeKey)
 	h.consoleRoutes(e)
 	h.jobRoutes(v1)
+	h.breakdownRoutes(v1)
 }
 
 func (h *handler) noRoute(c *gin.Context) {

@@ -51,6 +51,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newReindexCmd())
 	root.AddCommand(newRescoreCmd())
 	root.AddCommand(newLoadtestCmd())
+	root.AddCommand(newBreakdownCmd())
 	return root
 }
 

@@ -113,6 +113,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Labels:      db,
 		Models:      reloadingModels{ModelService: db, an: an},
 		TagStats:    db,
+		Breakdown:   db,
 		Logger:      log,
 		Ready:       ready.Load,
 		Rate:        cfg.security.rate,
