@@ -89,6 +89,9 @@ func (h *handler) createFeedback(c *gin.Context) {
 	out := createFeedbackResponse{CreateFeedbackResult: res, Items: make([]itemRouting, len(items))}
 	for i := range items {
 		out.Items[i] = itemRouting{ID: res.IDs[i], Routing: routes[i]}
+		if i < len(res.DuplicateOf) { // a FeedbackService need not link
+			out.Items[i].DuplicateOf = res.DuplicateOf[i]
+		}
 	}
 	status := http.StatusCreated
 	if res.Created == 0 {

@@ -201,3 +201,26 @@ func TestFeedbackWithoutStorage(t *testing.T) {
 		t.Errorf("analyze without storage: status %d", res.status)
 	}
 }
+
+// The same customer's complaint through a second channel is stored, and
+// the answer says which item it duplicates.
+func TestCreateFeedbackLinksCrossChannelDuplicates(t *testing.T) {
+	s := newTestServer(t)
+	sp := loadSpec(t, s)
+	res := sp.check(t, s, "POST", "/v1/feedback", `{"items":[
+		{"source":"app","external_id":"1","customer_id":"C9","text":"发货太慢了，等了一个星期还没到","created_at":"2026-11-02T10:00:00+08:00"},
+		{"source":"电话","external_id":"1","customer_id":"C9","text":"发货太慢了，等了一个星期还没到！","created_at":"2026-11-03T10:00:00+08:00"}]}`)
+	wantStatus(t, "two channels", res, 201)
+	var out struct {
+		Created int     `json:"created"`
+		Linked  int     `json:"linked"`
+		IDs     []int64 `json:"ids"`
+		Items   []struct {
+			DuplicateOf int64 `json:"duplicate_of"`
+		} `json:"items"`
+	}
+	res.decode(t, &out)
+	if out.Created != 2 || out.Linked != 1 || out.Items[0].DuplicateOf != 0 || out.Items[1].DuplicateOf != out.IDs[0] {
+		t.Errorf("answer %s", res.body)
+	}
+}

@@ -17,6 +17,9 @@ type routedAnalysis struct {
 // POST /v1/feedback answers per input item.
 type itemRouting struct {
 	ID int64 `json:"id"`
+	// DuplicateOf is the other channel's item this new one was linked to
+	// as a near-duplicate.
+	DuplicateOf int64 `json:"duplicate_of,omitempty"`
 	models.Routing
 }
 

@@ -44,7 +44,24 @@ type CreateFeedbackResult struct {
 	Created  int     `json:"created"`
 	Existing int     `json:"existing"` // already stored under the same (source, external_id)
 	IDs      []int64 `json:"ids"`      // one per input item, in input order
+	// Linked counts the new items stored as near-duplicates of an item
+	// from another channel (NearDuplicateWindow); DuplicateOf holds, per
+	// input item, the item it was linked to (0 when none).
+	Linked      int     `json:"linked"`
+	DuplicateOf []int64 `json:"-"`
 }
+
+// Cross-channel near-duplicates: the same customer writing the same
+// complaint through the app and the hotline is one complaint. A new item
+// is linked (Feedback.DuplicateOf) to an earlier-stored item of the same
+// customer from another source created within NearDuplicateWindow of it
+// whose text's SimHash is within NearDuplicateDistance bits. Linked items
+// are kept, stored and searchable, but statistics count only the item they
+// point to.
+const (
+	NearDuplicateWindow   = 7 * 24 * time.Hour
+	NearDuplicateDistance = 3
+)
 
 // FeedbackService stores feedback and its analyses.
 type FeedbackService interface {

@@ -27,7 +27,7 @@ func (db *DB) CreateFeedback(ctx context.Context, items []*models.Feedback) (*mo
 			return nil, err
 		}
 	}
-	res := &models.CreateFeedbackResult{IDs: make([]int64, len(items))}
+	res := &models.CreateFeedbackResult{IDs: make([]int64, len(items)), DuplicateOf: make([]int64, len(items))}
 	if len(items) == 0 {
 		return res, nil
 	}
@@ -39,7 +39,11 @@ func (db *DB) CreateFeedback(ctx context.Context, items []*models.Feedback) (*mo
 		}
 		defer w.close()
 		for i, f := range items {
-			id, created, err := w.insertFeedback(ctx, f, now)
+			dup, err := w.nearDuplicate(ctx, f, now)
+			if err != nil {
+				return fmt.Errorf("items[%d]: %w", i, err)
+			}
+			id, created, err := w.insertFeedback(ctx, f, dup, now)
 			if errors.Is(err, errNoDuplicateTarget) {
 				return invalid(fmt.Sprintf("items[%d].duplicate_of", i), "no feedback with id %d", f.DuplicateOf)
 			} else if err != nil {
@@ -51,6 +55,10 @@ func (db *DB) CreateFeedback(ctx context.Context, items []*models.Feedback) (*mo
 				continue
 			}
 			res.Created++
+			if dup != 0 && f.DuplicateOf == 0 {
+				res.Linked++
+				res.DuplicateOf[i] = dup
+			}
 			if f.Analysis != nil {
 				if err := w.insertAnalysis(ctx, id, f.Analysis, now); err != nil {
 					return fmt.Errorf("items[%d]: %w", i, err)
@@ -104,7 +112,7 @@ var errNoDuplicateTarget = errors.New("duplicate_of names no stored feedback")
 // writer holds the statements of a batch write, prepared once per
 // transaction.
 type writer struct {
-	feedback, existing, analysis, tag *sql.Stmt
+	feedback, existing, analysis, tag, sameCustomer *sql.Stmt
 }
 
 const (
@@ -133,6 +141,7 @@ func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 		{&w.existing, existingFeedbackSQL},
 		{&w.analysis, insertAnalysisSQL},
 		{&w.tag, insertTagSQL},
+		{&w.sameCustomer, sameCustomerSQL},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -147,7 +156,7 @@ func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 // close releases the statements; the transaction's end would too, so
 // errors here change nothing and are not reported.
 func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.feedback, w.existing, w.analysis, w.tag} {
+	for _, s := range []*sql.Stmt{w.feedback, w.existing, w.analysis, w.tag, w.sameCustomer} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -155,8 +164,12 @@ func (w *writer) close() {
 }
 
 // insertFeedback inserts f, or finds the item already stored under its
-// (source, external_id); created says which.
-func (w *writer) insertFeedback(ctx context.Context, f *models.Feedback, now time.Time) (id int64, created bool, err error) {
+// (source, external_id); created says which. dup is the item f duplicates
+// when f names none itself.
+func (w *writer) insertFeedback(ctx context.Context, f *models.Feedback, dup int64, now time.Time) (id int64, created bool, err error) {
+	if f.DuplicateOf != 0 {
+		dup = f.DuplicateOf
+	}
 	meta, err := encodeMeta(f.Meta)
 	if err != nil {
 		return 0, false, err
@@ -171,7 +184,7 @@ func (w *writer) insertFeedback(ctx context.Context, f *models.Feedback, now tim
 	}
 	res, err := w.feedback.ExecContext(ctx,
 		f.Source, nullString(f.ExternalID), f.Text, toMillis(createdAt),
-		nullString(f.CustomerID), meta, nullID(f.DuplicateOf), toMillis(imported))
+		nullString(f.CustomerID), meta, nullID(dup), toMillis(imported))
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return 0, false, errNoDuplicateTarget

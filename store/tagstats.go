@@ -12,10 +12,12 @@ var _ models.TagStatsService = (*DB)(nil)
 
 // FindTagStats counts each tag over the current analyses of the items
 // created in the filter's range, with how negative and how severe its items
-// are, and assigns the frequency × severity quadrants. Tags with no item in
+// are, and assigns the frequency × severity quadrants. Near-duplicates
+// (duplicate_of set) are left out: a complaint sent through two channels
+// counts once. Tags with no item in
 // the range are listed with zero counts, so a quiet tag is visible too.
 func (db *DB) FindTagStats(ctx context.Context, filter models.TagStatsFilter) (*models.TagStats, error) {
-	where, args := `1=1`, []any{}
+	where, args := `f.duplicate_of IS NULL`, []any{}
 	if !filter.From.IsZero() {
 		where += ` AND f.created_at >= ?`
 		args = append(args, toMillis(filter.From))
