@@ -15,10 +15,10 @@ import (
 
 // newJobServer is a test server whose job runner rescoring with
 // keywordAnalyzer (slowed by delay per text), over n stored items.
-func newJobServer(t *testing.T, n int, delay time.Duration) (*testServer, *jobs.Runner) {
+func newJobServer(t *testing.T, n int, delay time.Duration, edit ...func(*api.Config)) (*testServer, *jobs.Runner) {
 	t.Helper()
 	r := &jobs.Runner{}
-	s := newTestServer(t, func(c *api.Config) { c.Jobs = r })
+	s := newTestServer(t, append(edit, func(c *api.Config) { c.Jobs = r })...)
 	slow := fakeAnalyzer{analyze: func(text string) *models.Analysis {
 		time.Sleep(delay)
 		return keywordAnalyzer.Analyze(text)
@@ -191,5 +191,48 @@ func TestJobsAPIWithoutRunner(t *testing.T) {
 	res := s.do(t, "GET", "/v1/jobs", "")
 	if code, _ := res.apiError(t); res.status != http.StatusServiceUnavailable || code != models.EUNAVAILABLE {
 		t.Fatalf("GET /v1/jobs without a runner: %d %s", res.status, res.body)
+	}
+}
+
+// TestActivateWithRescore: ?rescore=true activates the version and starts
+// a rescore; while that rescore runs, a second activation with a rescore
+// is refused before anything changes.
+func TestActivateWithRescore(t *testing.T) {
+	s, _ := newJobServer(t, 2000, 300*time.Microsecond, withTaxonomy)
+	ctx := context.Background()
+	var versions []string
+	for range 2 {
+		mv, err := s.db.CreateModelVersion(ctx, models.ModelVersion{Kind: models.ModelKindTags, Metrics: []byte(`{"tags":[]}`), Blob: []byte{1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, mv.Version)
+	}
+	sp := loadSpec(t, s)
+	res := sp.check(t, s, "POST", "/v1/models/"+versions[0]+"/activate?rescore=maybe", "")
+	if _, msg := res.apiError(t); res.status != 422 || !strings.HasPrefix(msg, "rescore") {
+		t.Fatalf("rescore=maybe: %d %s", res.status, msg)
+	}
+	res = sp.check(t, s, "POST", "/v1/models/"+versions[0]+"/activate?rescore=true", "")
+	var out struct {
+		Version    string      `json:"version"`
+		Active     bool        `json:"active"`
+		RescoreJob *models.Job `json:"rescore_job"`
+	}
+	res.decode(t, &out)
+	if res.status != 200 || !out.Active || out.RescoreJob == nil || out.RescoreJob.Kind != models.JobRescore {
+		t.Fatalf("activate?rescore=true: %d %s", res.status, res.body)
+	}
+	res = sp.check(t, s, "POST", "/v1/models/"+versions[1]+"/activate?rescore=true", "")
+	if code, _ := res.apiError(t); res.status != 409 || code != models.ECONFLICT {
+		t.Fatalf("second activate?rescore=true while the first rescore runs: %d %s", res.status, res.body)
+	}
+	if active, _ := s.db.ActiveModelVersion(ctx, models.ModelKindTags); active == nil || active.Version != versions[0] {
+		t.Fatalf("active version = %+v, want %s unchanged by the refused activation", active, versions[0])
+	}
+	// Without rescore, activation answers the version alone.
+	res = sp.check(t, s, "POST", "/v1/models/"+versions[1]+"/activate", "")
+	if res.status != 200 || strings.Contains(string(res.body), "rescore_job") {
+		t.Fatalf("plain activate: %d %s", res.status, res.body)
 	}
 }

@@ -52,13 +52,55 @@ func (h *handler) listModels(c *gin.Context) {
 	respond(c, http.StatusOK, out)
 }
 
+// activateModelResponse is the version, and with ?rescore=true the
+// rescore job that gives the stored items its analyses.
+type activateModelResponse struct {
+	modelVersionJSON
+	RescoreJob *models.Job `json:"rescore_job,omitempty"`
+}
+
 // activateModel is POST /v1/models/:version/activate; activating an older
 // version is the rollback. The server predicts with it once this answers.
+// With ?rescore=true it also starts a rescore job, so stored items are
+// re-analyzed with it; 409 before anything changes when a rescore is
+// already unfinished.
 func (h *handler) activateModel(c *gin.Context) {
-	m, err := h.models.ActivateModelVersion(c.Request.Context(), c.Param("version"))
+	ctx := c.Request.Context()
+	rescore := false
+	switch c.Query("rescore") {
+	case "", "false", "0":
+	case "true", "1":
+		rescore = true
+	default:
+		h.respondError(c, invalid("rescore", "must be true or false"))
+		return
+	}
+	if rescore {
+		if h.jobs == nil {
+			h.respondError(c, models.Errorf(models.EUNAVAILABLE, "rescore: jobs are not configured on this server"))
+			return
+		}
+		busy, err := h.jobs.FindJobs(ctx, models.JobFilter{Kind: models.JobRescore, Status: []string{models.JobQueued, models.JobRunning}, Limit: 1})
+		if err != nil {
+			h.respondError(c, err)
+			return
+		}
+		if len(busy) > 0 {
+			h.respondError(c, models.Errorf(models.ECONFLICT, "rescore: job %d is already %s; nothing was activated", busy[0].ID, busy[0].Status))
+			return
+		}
+	}
+	m, err := h.models.ActivateModelVersion(ctx, c.Param("version"))
 	if err != nil {
 		h.respondError(c, err)
 		return
 	}
-	respond(c, http.StatusOK, toModelJSON(m))
+	out := activateModelResponse{modelVersionJSON: toModelJSON(m)}
+	if rescore {
+		if out.RescoreJob, err = h.jobs.SubmitJob(ctx, models.JobRescore, nil); err != nil {
+			h.respondError(c, err)
+			return
+		}
+	}
+	respond(c, http.StatusOK, out)
 }
