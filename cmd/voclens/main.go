@@ -49,7 +49,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(newAnalyzeCmd(), newImportCmd(), newServeCmd(), newEvalCmd(), newKeysCmd(), newTrainCmd(), newClusterCmd())
 	root.AddCommand(newReindexCmd())
-	root.AddCommand(newRescoreCmd())
+	root.AddCommand(newRescoreCmd(), newSynthCmd())
 	root.AddCommand(newLoadtestCmd())
 	root.AddCommand(newBreakdownCmd())
 	return root
