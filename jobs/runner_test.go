@@ -309,24 +309,32 @@ func TestRecoverJobOfDeadProcess(t *testing.T) {
 	}
 }
 
-func TestCancelAndOneJobOfAKind(t *testing.T) {
-	db, _ := openDB(t)
-	ctx := context.Background()
-	seedItems(t, db, 2000)
+// startSlowRescore starts a rescore in batches of 50 that takes 200 µs an
+// item, so a test can act while it runs.
+func startSlowRescore(t *testing.T, db *store.DB) (*jobs.Runner, *models.Job) {
+	t.Helper()
 	slow := analyzerFunc{func(text string) *models.Analysis {
 		time.Sleep(200 * time.Microsecond)
 		return newVersion("v2")(text)
 	}}
 	r := newRunner(db, slow, nil)
-	if err := r.Start(ctx); err != nil {
+	if err := r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer r.Stop()
-	j, err := r.SubmitJob(ctx, models.JobRescore, json.RawMessage(`{"batch":50}`))
+	t.Cleanup(r.Stop)
+	j, err := r.SubmitJob(context.Background(), models.JobRescore, json.RawMessage(`{"batch":50}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = r.SubmitJob(ctx, models.JobRescore, nil)
+	return r, j
+}
+
+func TestCancelAndOneJobOfAKind(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := context.Background()
+	seedItems(t, db, 2000)
+	r, j := startSlowRescore(t, db)
+	_, err := r.SubmitJob(ctx, models.JobRescore, nil)
 	if models.ErrorCode(err) != models.ECONFLICT {
 		t.Fatalf("second rescore: %v, want conflict", err)
 	}
@@ -371,19 +379,7 @@ func TestCancelFromAnotherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	slow := analyzerFunc{func(text string) *models.Analysis {
-		time.Sleep(200 * time.Microsecond)
-		return newVersion("v2")(text)
-	}}
-	r := newRunner(db, slow, nil)
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
-	j, err := r.SubmitJob(ctx, models.JobRescore, json.RawMessage(`{"batch":50}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, j := startSlowRescore(t, db)
 	if _, err := other.CancelJob(ctx, j.ID); err != nil {
 		t.Fatal(err)
 	}
