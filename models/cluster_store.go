@@ -66,6 +66,10 @@ type ClusterStore interface {
 	// FindMemberItems returns the members of run with their items'
 	// current analyses.
 	FindMemberItems(ctx context.Context, run int64) ([]MemberItem, error)
+	// LatestAnalysisID returns the highest analysis id stored. Analyses
+	// are only ever appended, so it changes whenever any item's current
+	// analysis does: a cheap version of what FindMemberItems would read.
+	LatestAnalysisID(ctx context.Context) (int64, error)
 	// AddThemeMembers records members placed after run and moves its
 	// AssignedThrough on.
 	AddThemeMembers(ctx context.Context, run int64, members []ThemeMember, through int64) error

@@ -286,6 +286,16 @@ func (db *DB) FindMemberItems(ctx context.Context, run int64) ([]models.MemberIt
 	return out, nil
 }
 
+// LatestAnalysisID returns the highest analysis id, 0 with none; the
+// primary key makes it one index probe.
+func (db *DB) LatestAnalysisID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := db.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM analyses`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: latest analysis id: %w", err)
+	}
+	return id, nil
+}
+
 // AddThemeMembers records items placed in run after it finished.
 func (db *DB) AddThemeMembers(ctx context.Context, run int64, members []models.ThemeMember, through int64) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {

@@ -219,7 +219,9 @@ func (s *Service) AcceptProposal(ctx context.Context, id int64, name string, kws
 			return nil, err
 		}
 	}
-	if err := s.tagMembers(ctx, labels, tag.Name, themeID); err != nil {
+	err = s.tagMembers(ctx, labels, tag.Name, themeID)
+	s.forgetListStats() // even half done, some members' tags changed
+	if err != nil {
 		return nil, err
 	}
 	// The proposal records what was accepted, edits included.

@@ -24,10 +24,14 @@ func (s *Service) ListThemes(ctx context.Context, sortBy string) (*models.Cluste
 	default:
 		return nil, nil, models.Errorf(models.EINVALID, "sort: must be size, growth, anger or severity")
 	}
-	run, members, err := s.current(ctx)
+	run, err := s.catchUp(ctx)
 	if models.ErrorCode(err) == models.ENOTFOUND {
 		return nil, nil, nil // no run yet: nothing found is not an error
 	} else if err != nil {
+		return nil, nil, err
+	}
+	ls, err := s.currentListStats(ctx, run)
+	if err != nil {
 		return nil, nil, err
 	}
 	recs, err := s.cfg.Store.FindThemeRecords(ctx, run.Run.ID)
@@ -38,14 +42,12 @@ func (s *Service) ListThemes(ctx context.Context, sortBy string) (*models.Cluste
 	if err != nil {
 		return nil, nil, err
 	}
-	by := groupMembers(members)
-	ref := newestItem(members)
 	var out []*models.Theme
 	for _, rec := range recs {
 		if rec.Theme.MergedInto != 0 {
 			continue
 		}
-		out = append(out, s.view(rec, by[rec.Theme.ID], ref, len(members), run, open, false))
+		out = append(out, s.listView(rec, ls, run, open))
 	}
 	key := func(t *models.Theme) float64 {
 		switch sortBy {
@@ -213,6 +215,7 @@ func (s *Service) MergeTheme(ctx context.Context, id, into int64) (*models.Theme
 	if err := s.cfg.Store.MergeTheme(ctx, id, into); err != nil {
 		return nil, err
 	}
+	s.forgetListStats()
 	return s.FindTheme(ctx, into)
 }
 

@@ -57,6 +57,9 @@ type Service struct {
 		run int64
 		m   *cluster.Model
 	}
+	// statsMu guards list, the themes list's memoised statistics.
+	statsMu sync.Mutex
+	list    *listStats
 }
 
 var (

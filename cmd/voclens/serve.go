@@ -247,6 +247,12 @@ func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyz
 	}
 	ready.Store(true)
 	log.Info("ready")
+	// The first themes list reads every member's analysis (seconds at
+	// 100,000 items) and later ones reuse it until something changes;
+	// reading it now spares the first analyst that wait.
+	if _, _, err := themeSvc.ListThemes(ctx, ""); err != nil && ctx.Err() == nil {
+		log.Warn("warming the themes list", "error", err)
+	}
 	return nil
 }
 
