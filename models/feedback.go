@@ -95,3 +95,59 @@ func ParseRangeBound(s string, isTo bool) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// ColumnFill is how full one column of an imported file was.
+type ColumnFill struct {
+	Column string  `json:"column"`
+	Filled int     `json:"filled"`
+	Rate   float64 `json:"rate"`
+}
+
+// ImportReport is the data-quality report of one file's import: what was
+// read, what became of each row, and how full each column was.
+type ImportReport struct {
+	File     string `json:"file"`
+	Format   string `json:"format"`
+	Encoding string `json:"encoding"`
+	Sheet    string `json:"sheet,omitempty"`
+	// Rows counts the data rows read; BlankRows the empty rows of a
+	// spreadsheet passed over (not rows of data).
+	Rows      int `json:"rows"`
+	BlankRows int `json:"blank_rows"`
+	Imported  int `json:"imported"`
+	// Existing rows were already stored under the same (source, id): a
+	// re-import of the same file adds nothing.
+	Existing int `json:"existing"`
+	// Skipped counts the rows not imported by reason ("empty text",
+	// "missing id", "bad date", "duplicate id", …); SkippedRows lists the
+	// first MaxReportRows of them.
+	Skipped     map[string]int `json:"skipped"`
+	SkippedRows []ReportRow    `json:"skipped_rows"`
+	// Linked counts the imported rows that are near-duplicates of another
+	// channel's item (NearDuplicateWindow): they are stored and searchable,
+	// and statistics count them once. LinkedRows lists the first ones.
+	Linked     int         `json:"linked"`
+	LinkedRows []ReportRow `json:"linked_rows"`
+	// Unrouted counts the imported rows at the top severity whose tags
+	// have no owner; UnroutedRows lists the first ones, so someone owns
+	// them before they are forgotten in a bulk import.
+	Unrouted     int          `json:"unrouted"`
+	UnroutedRows []ReportRow  `json:"unrouted_rows"`
+	FillRate     []ColumnFill `json:"fill_rate"`
+	Seconds      float64      `json:"seconds"`
+}
+
+// MaxReportRows caps each list of rows in an ImportReport: the counts are
+// complete, the lists are examples to look at.
+const MaxReportRows = 100
+
+// ReportRow is one row of an imported file the report points at.
+type ReportRow struct {
+	Row         int      `json:"row"`
+	ExternalID  string   `json:"external_id,omitempty"`
+	Reason      string   `json:"reason,omitempty"`
+	Detail      string   `json:"detail,omitempty"`
+	ID          int64    `json:"id,omitempty"`           // the stored item
+	DuplicateOf int64    `json:"duplicate_of,omitempty"` // Linked rows
+	Tags        []string `json:"tags,omitempty"`         // Unrouted rows
+}

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -31,11 +32,20 @@ func newImportCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
-		Short: "Import feedback from CSV or JSON-lines files into the data dir",
+		Short: "Import feedback from CSV, JSON-lines or Excel files into the data dir",
 		Long: `Import reads CSV or JSON-lines exports (UTF-8, UTF-8 with BOM, UTF-16 or
-GB18030, detected), analyzes every row and stores it. Rows are known by
+GB18030, detected) and .xlsx workbooks (the first sheet or --sheet; merged
+cells fill every row they span, date cells are read as dates, blank rows
+are passed over), analyzes every row and stores it. Rows are known by
 (source, id): importing the same file again adds nothing. Columns not
-mapped to a field are kept as metadata.`,
+mapped to a field are kept as metadata. A voclens export reads back as
+it was written.
+
+Every import prints a data-quality report: rows read, imported, skipped
+and why (empty text, missing id, bad date, duplicate id, …), items linked
+as near-duplicates of another channel's item (same customer, near-identical
+text, within 7 days: kept, counted once), critical items nobody owns, the
+encoding found and how full each column was.`,
 		Example: `  voclens import reviews.csv --text-col review --id-col row_id --source shop`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,6 +95,7 @@ mapped to a field are kept as metadata.`,
 	cmd.Flags().StringVar(&opts.Time, "time-col", "", "column with the time the feedback was given (default: created_at, time, date, …)")
 	cmd.Flags().StringVar(&opts.Columns.Source, "source-col", "", "column naming the channel (default: source, channel, 渠道)")
 	cmd.Flags().StringVar(&opts.DefaultSource, "source", "", "channel of rows without a source column (default: the file name)")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "sheet of an .xlsx to read (default: the first)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
 }
@@ -95,29 +106,19 @@ func checkColumns(path string, opts ingest.Options) error {
 		return err
 	}
 	defer f.Close()
-	_, err = ingest.NewReader(f, path, opts)
-	return err
+	rd, err := ingest.NewReader(f, path, opts)
+	if err != nil {
+		return err
+	}
+	return rd.Close()
 }
 
-// importReport says what one file's import did.
-type importReport struct {
-	File     string         `json:"file"`
-	Encoding string         `json:"encoding"`
-	Format   string         `json:"format"`
-	Rows     int            `json:"rows"`
-	Imported int            `json:"imported"`
-	Existing int            `json:"existing"`
-	Skipped  map[string]int `json:"skipped"`
-	Seconds  float64        `json:"seconds"`
-}
+// importReport is the data-quality report of one file's import.
+type importReport = models.ImportReport
 
-const importBatch = 500
-
-// importFile reads, analyzes and stores one file in batches; each batch is
-// one transaction, so an interrupted import keeps whole batches and a
-// re-run completes it without duplicates.
+// importFile reads, analyzes and stores one file (ingest.Import) with a
+// progress bar on a terminal, routing rows by the stored owners.
 func importFile(ctx context.Context, db *store.DB, an models.Analyzer, r io.Reader, name string, opts ingest.Options, showBar bool, barOut io.Writer) (*importReport, error) {
-	start := time.Now()
 	if opts.DefaultSource == "" {
 		base := filepath.Base(name)
 		opts.DefaultSource = base[:len(base)-len(filepath.Ext(base))]
@@ -146,55 +147,20 @@ func importFile(ctx context.Context, db *store.DB, an models.Analyzer, r io.Read
 	if err != nil {
 		return nil, err
 	}
-	rep := &importReport{File: name, Encoding: rd.Encoding(), Format: rd.Format(), Skipped: map[string]int{}}
-	batch := make([]*models.Feedback, 0, importBatch)
-	texts := make([]string, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		for i, a := range analyzeParallel(an, texts, runtime.GOMAXPROCS(0)) {
-			batch[i].Analysis = a
-		}
-		res, err := db.CreateFeedback(ctx, batch)
-		if err != nil {
-			return fmt.Errorf("store rows up to %d: %w", rep.Rows, err)
-		}
-		rep.Imported += res.Created
-		rep.Existing += res.Existing
-		batch, texts = batch[:0], texts[:0]
-		return nil
+	defer rd.Close()
+	tags, err := db.FindTags(ctx, models.TagFilter{})
+	if err != nil {
+		return nil, err
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		f, err := rd.Next()
-		var re *ingest.RowError
-		switch {
-		case err == io.EOF:
-			err = flush()
-			if bar != nil {
-				bar.Finish()
-			}
-			rep.Seconds = time.Since(start).Seconds()
-			return rep, err
-		case errors.As(err, &re):
-			rep.Rows++
-			rep.Skipped[re.Reason]++
-			continue
-		case err != nil:
-			return rep, err
-		}
-		rep.Rows++
-		batch = append(batch, f)
-		texts = append(texts, f.Text)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return rep, err
-			}
-		}
+	rep, err := ingest.Import(ctx, rd, db, name, ingest.ImportOptions{
+		Analyzer: an,
+		Owners:   models.NewOwnerTable(tags),
+		Workers:  runtime.GOMAXPROCS(0),
+	})
+	if bar != nil {
+		bar.Finish()
 	}
+	return rep, err
 }
 
 func printReport(w io.Writer, rep *importReport, asJSON bool) {
@@ -203,16 +169,40 @@ func printReport(w io.Writer, rep *importReport, asJSON bool) {
 		fmt.Fprintln(w, string(b))
 		return
 	}
+	where := rep.Format
+	if rep.Sheet != "" {
+		where += ", sheet " + rep.Sheet
+	}
 	fmt.Fprintf(w, "%s: %d rows read (%s, %s), %d imported, %d already stored, %d skipped in %.1fs\n",
-		rep.File, rep.Rows, rep.Format, rep.Encoding, rep.Imported, rep.Existing, skippedTotal(rep), rep.Seconds)
+		rep.File, rep.Rows, where, rep.Encoding, rep.Imported, rep.Existing, skippedTotal(rep), rep.Seconds)
+	if rep.BlankRows > 0 {
+		fmt.Fprintf(w, "  blank rows passed over: %d\n", rep.BlankRows)
+	}
 	reasons := make([]string, 0, len(rep.Skipped))
 	for k := range rep.Skipped {
 		reasons = append(reasons, k)
 	}
 	sort.Strings(reasons)
 	for _, k := range reasons {
-		fmt.Fprintf(w, "  skipped, %s: %d\n", k, rep.Skipped[k])
+		var rows []string
+		for _, r := range rep.SkippedRows {
+			if r.Reason == k && len(rows) < 5 {
+				rows = append(rows, strconv.Itoa(r.Row))
+			}
+		}
+		fmt.Fprintf(w, "  skipped, %s: %d (rows %s…)\n", k, rep.Skipped[k], strings.Join(rows, ", "))
 	}
+	if rep.Linked > 0 {
+		fmt.Fprintf(w, "  near-duplicates of another channel's item: %d, imported and linked, counted once\n", rep.Linked)
+	}
+	if rep.Unrouted > 0 {
+		fmt.Fprintf(w, "  critical items whose tags have no owner: %d; give their tags an owner (voclens tags API)\n", rep.Unrouted)
+	}
+	fmt.Fprintf(w, "  column fill:")
+	for _, c := range rep.FillRate {
+		fmt.Fprintf(w, " %s %.0f%%", c.Column, 100*c.Rate)
+	}
+	fmt.Fprintln(w)
 }
 
 func skippedTotal(rep *importReport) int {
