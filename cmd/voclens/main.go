@@ -52,6 +52,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newRescoreCmd(), newSynthCmd())
 	root.AddCommand(newLoadtestCmd())
 	root.AddCommand(newBreakdownCmd())
+	root.AddCommand(newExportCmd())
 	return root
 }
 
