@@ -68,6 +68,14 @@ var routeAccess = map[string]string{
 	"GET /v1/models":                models.RoleAnalyst,
 	"GET /v1/alerts":                models.RoleAnalyst,
 	"GET /v1/alerts/deliveries":     models.RoleAnalyst,
+	// Uploading a spreadsheet is the console's import page, an analyst's
+	// task: it only adds items (idempotently, never changing or deleting
+	// stored ones), as POST /v1/feedback does. Not ingest: those keys sit
+	// in other systems that push JSON, and need no 64 MiB file upload
+	// with a workbook parser behind it.
+	"POST /v1/imports/preview": models.RoleAnalyst,
+	"POST /v1/imports":         models.RoleAnalyst,
+	"GET /v1/imports/:id":      models.RoleAnalyst,
 
 	// Admins change what everyone else works with. Key names and roles
 	// are not for analysts either: they map out who can do what.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/voclens/voclens/export"
 	"github.com/voclens/voclens/models"
 )
 
@@ -70,6 +71,13 @@ type Config struct {
 	// Breakdown slices a tag or theme by channel, weekday, hour or
 	// metadata (GET /v1/breakdown); nil makes it answer 503.
 	Breakdown models.BreakdownService
+	// Export serves GET /v1/export; nil makes it answer 503.
+	Export export.Source
+	// MaxImportBytes caps a file uploaded to /v1/imports; 0 means
+	// DefaultMaxImportBytes. ImportDir is where uploads are spooled while
+	// they are imported; "" means the system's temporary directory.
+	MaxImportBytes int64
+	ImportDir      string
 }
 
 // handler holds the dependencies the route handlers share.
@@ -93,6 +101,10 @@ type handler struct {
 	tagStatsSvc models.TagStatsService
 
 	breakdownSvc models.BreakdownService
+	exportSrc    export.Source
+	maxImport    int64
+	importDir    string
+	imports      *importRunner
 }
 
 // NewHandler returns the voclens HTTP API.
@@ -117,6 +129,9 @@ func NewHandler(cfg Config) *Handler {
 		tagStatsSvc: cfg.TagStats,
 
 		breakdownSvc: cfg.Breakdown,
+		exportSrc:    cfg.Export,
+		maxImport:    cfg.MaxImportBytes,
+		importDir:    cfg.ImportDir,
 	}
 	if cfg.Analyzer != nil {
 		h.analyzer.Store(&analyzerRef{cfg.Analyzer})
@@ -130,6 +145,10 @@ func NewHandler(cfg Config) *Handler {
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
+	if h.maxImport <= 0 {
+		h.maxImport = DefaultMaxImportBytes
+	}
+	h.imports = newImportRunner(h.importDir)
 	h.auth = &authState{keys: cfg.Keys, log: h.log}
 
 	gin.SetMode(gin.ReleaseMode)
@@ -206,6 +225,8 @@ func (h *handler) routes(e *gin.Engine) {
 	h.consoleRoutes(e)
 	h.jobRoutes(v1)
 	h.breakdownRoutes(v1)
+	h.exportRoutes(v1)
+	h.importRoutes(v1)
 }
 
 func (h *handler) noRoute(c *gin.Context) {

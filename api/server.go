@@ -35,6 +35,10 @@ func (s *Handler) SetAnalyzer(a models.Analyzer) {
 // collectors of its own (job progress, index lag) next to them.
 func (s *Handler) Metrics() *Metrics { return s.h.metrics }
 
+// Close cancels the imports still running and waits for them; call it
+// before closing the store they write to.
+func (s *Handler) Close() { s.h.imports.close() }
+
 // Route is one registered endpoint and who may call it.
 type Route struct {
 	Method string

@@ -51,6 +51,9 @@ type Options struct {
 	Location *time.Location
 	// Sheet is the sheet of an .xlsx to read; the first when empty.
 	Sheet string
+	// AnyColumns opens a file without looking for its columns, for
+	// Preview: a person has not chosen them yet. Next must not be used.
+	AnyColumns bool
 }
 
 // Formats.
@@ -168,7 +171,9 @@ func NewReader(r io.Reader, name string, opts Options) (*Reader, error) {
 	default:
 		return nil, models.Errorf(models.EINVALID, "format: %q is not csv, jsonl or xlsx", rd.format)
 	}
-	if err := rd.mapColumns(name); err != nil {
+	if opts.AnyColumns {
+		rd.col.text, rd.col.id, rd.col.time, rd.col.source, rd.col.customer = -1, -1, -1, -1, -1
+	} else if err := rd.mapColumns(name); err != nil {
 		rd.Close()
 		return nil, err
 	}
@@ -306,47 +311,9 @@ func (rd *Reader) Header() []string { return rd.header }
 // as a *RowError, after which Next may be called again; io.EOF ends the
 // file; any other error is fatal.
 func (rd *Reader) Next() (*models.Feedback, error) {
-	var cells []string
-	var meta map[string]string
-	switch rd.format {
-	case FormatXLSX:
-		rec, err := rd.xlsx.next()
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		rd.row = rd.xlsx.row
-		if err != nil {
-			return nil, &RowError{Row: rd.row, Reason: SkipBadRow, Detail: err.Error()}
-		}
-		cells = rec
-	case FormatCSV:
-		rec, err := rd.csv.Read()
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		rd.row++
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &RowError{Row: rd.row, Reason: SkipBadRow, Detail: pe.Err.Error()}
-			}
-			return nil, err
-		}
-		cells = rec
-	default:
-		obj, err := rd.jsonl.next()
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		rd.row++
-		if err != nil {
-			var se *syntaxError
-			if errors.As(err, &se) {
-				return nil, &RowError{Row: rd.row, Reason: SkipBadRow, Detail: se.Error()}
-			}
-			return nil, err
-		}
-		cells, meta = rd.jsonl.cells(obj, rd.header)
+	cells, meta, err := rd.nextCells()
+	if err != nil {
+		return nil, err
 	}
 	rd.read++
 	for i := range rd.header {
@@ -355,6 +322,79 @@ func (rd *Reader) Next() (*models.Feedback, error) {
 		}
 	}
 	return rd.feedback(cells, meta)
+}
+
+// Preview returns the header and up to n rows as the file has them (for
+// JSONL, the values of the first object's keys), for a person to choose
+// the columns from. It needs a reader opened with Options.AnyColumns.
+func (rd *Reader) Preview(n int) ([][]string, error) {
+	out := [][]string{}
+	for len(out) < n {
+		cells, _, err := rd.nextCells()
+		var re *RowError
+		switch {
+		case err == io.EOF:
+			return out, nil
+		case errors.As(err, &re):
+			continue
+		case err != nil:
+			return out, err
+		}
+		row := make([]string, len(rd.header))
+		for i := range row {
+			row[i] = rd.cell(cells, i)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// nextCells reads the next row as cells along the header, plus, for JSON
+// lines, the keys the header does not have.
+func (rd *Reader) nextCells() ([]string, map[string]string, error) {
+	var cells []string
+	var meta map[string]string
+	switch rd.format {
+	case FormatXLSX:
+		rec, err := rd.xlsx.next()
+		if err == io.EOF {
+			return nil, nil, io.EOF
+		}
+		rd.row = rd.xlsx.row
+		if err != nil {
+			return nil, nil, &RowError{Row: rd.row, Reason: SkipBadRow, Detail: err.Error()}
+		}
+		cells = rec
+	case FormatCSV:
+		rec, err := rd.csv.Read()
+		if err == io.EOF {
+			return nil, nil, io.EOF
+		}
+		rd.row++
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, &RowError{Row: rd.row, Reason: SkipBadRow, Detail: pe.Err.Error()}
+			}
+			return nil, nil, err
+		}
+		cells = rec
+	default:
+		obj, err := rd.jsonl.next()
+		if err == io.EOF {
+			return nil, nil, io.EOF
+		}
+		rd.row++
+		if err != nil {
+			var se *syntaxError
+			if errors.As(err, &se) {
+				return nil, nil, &RowError{Row: rd.row, Reason: SkipBadRow, Detail: se.Error()}
+			}
+			return nil, nil, err
+		}
+		cells, meta = rd.jsonl.cells(obj, rd.header)
+	}
+	return cells, meta, nil
 }
 
 func (rd *Reader) cell(cells []string, i int) string {

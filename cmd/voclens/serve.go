@@ -114,6 +114,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Models:      reloadingModels{ModelService: db, an: an},
 		TagStats:    db,
 		Breakdown:   db,
+		Export:      db,
 		Logger:      log,
 		Ready:       ready.Load,
 		Rate:        cfg.security.rate,
@@ -121,6 +122,9 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		CORSOrigins: cfg.security.corsOrigins,
 		Jobs:        runner,
 	})
+	// Deferred after the store's Close, so it runs first: imports still
+	// running stop before the store they write to closes.
+	defer handler.Close()
 	an.set = handler.SetAnalyzer
 	registerIndexLag(handler.Metrics().Registry, db, log)
 	runner.OnProgress = newJobMetrics(handler.Metrics().Registry).observe
