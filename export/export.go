@@ -148,8 +148,8 @@ type row struct {
 	Severity       string            `json:"severity"`
 	Theme          string            `json:"theme"`
 	Owners         []string          `json:"owner"`
-	DuplicateOf    int64             `json:"duplicate_of,omitempty"`
-	Meta           map[string]string `json:"meta,omitempty"`
+	DuplicateOf    int64             `json:"duplicate_of"`
+	Meta           map[string]string `json:"meta"`
 	metaCells      []string
 }
 
@@ -159,6 +159,9 @@ func toRow(f *models.Feedback, theme string, owners models.OwnerTable, keys []st
 		ID: f.ID, Source: f.Source, ExternalID: f.ExternalID, CustomerID: f.CustomerID, Text: f.Text,
 		CreatedAt: local, Created: local.Format(TimeLayout), Theme: theme, DuplicateOf: f.DuplicateOf,
 		Meta: f.Meta, Tags: []string{}, Owners: []string{},
+	}
+	if r.Meta == nil {
+		r.Meta = map[string]string{}
 	}
 	if a := f.Analysis; a != nil {
 		r.Sentiment, r.SentimentScore, r.Anger, r.Severity = a.Sentiment.Label, a.Sentiment.Score, a.Sentiment.Anger, a.Severity

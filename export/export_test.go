@@ -27,7 +27,7 @@ var tagger = fakeAnalyzer(func(text string) *models.Analysis {
 	return a
 })
 
-func openStore(t *testing.T) *store.DB {
+func openStore(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "v.db"))
 	if err != nil {
@@ -103,7 +103,7 @@ func sortStrings(s []string) {
 }
 
 func TestExportReadsBackAsTheSameRows(t *testing.T) {
-	for _, format := range []string{export.FormatXLSX, export.FormatCSV} {
+	for _, format := range []string{export.FormatXLSX, export.FormatCSV, export.FormatJSONL} {
 		t.Run(format, func(t *testing.T) {
 			ctx := context.Background()
 			from := openStore(t)
