@@ -76,6 +76,16 @@ var routeAccess = map[string]string{
 	"POST /v1/imports/preview": models.RoleAnalyst,
 	"POST /v1/imports":         models.RoleAnalyst,
 	"GET /v1/imports/:id":      models.RoleAnalyst,
+	// Measures are the analysts' own record of what was done about a
+	// tag or theme. Deleting one is theirs too (analyst, not admin): it
+	// removes only a note someone made, touches no item or tag and sends
+	// nothing anywhere, and whoever recorded a wrong one must be able to
+	// take it back.
+	"GET /v1/measures":        models.RoleAnalyst,
+	"POST /v1/measures":       models.RoleAnalyst,
+	"GET /v1/measures/:id":    models.RoleAnalyst,
+	"PATCH /v1/measures/:id":  models.RoleAnalyst,
+	"DELETE /v1/measures/:id": models.RoleAnalyst,
 
 	// Admins change what everyone else works with. Key names and roles
 	// are not for analysts either: they map out who can do what.

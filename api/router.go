@@ -78,6 +78,9 @@ type Config struct {
 	// they are imported; "" means the system's temporary directory.
 	MaxImportBytes int64
 	ImportDir      string
+	// Measures records what teams did about a tag or theme and its
+	// effect; nil makes /v1/measures answer 503.
+	Measures models.MeasureService
 }
 
 // handler holds the dependencies the route handlers share.
@@ -105,6 +108,7 @@ type handler struct {
 	maxImport    int64
 	importDir    string
 	imports      *importRunner
+	measures     models.MeasureService
 }
 
 // NewHandler returns the voclens HTTP API.
@@ -132,6 +136,7 @@ func NewHandler(cfg Config) *Handler {
 		exportSrc:    cfg.Export,
 		maxImport:    cfg.MaxImportBytes,
 		importDir:    cfg.ImportDir,
+		measures:     cfg.Measures,
 	}
 	if cfg.Analyzer != nil {
 		h.analyzer.Store(&analyzerRef{cfg.Analyzer})
@@ -227,6 +232,7 @@ func (h *handler) routes(e *gin.Engine) {
 	h.breakdownRoutes(v1)
 	h.exportRoutes(v1)
 	h.importRoutes(v1)
+	h.measureRoutes(v1)
 }
 
 func (h *handler) noRoute(c *gin.Context) {

@@ -115,6 +115,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		TagStats:    db,
 		Breakdown:   db,
 		Export:      db,
+		Measures:    db,
 		Logger:      log,
 		Ready:       ready.Load,
 		Rate:        cfg.security.rate,
