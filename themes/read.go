@@ -251,3 +251,14 @@ func groupMembers(members []models.MemberItem) map[int64][]models.MemberItem {
 	}
 	return by
 }
+
+// PlaceNew places the items stored since the latest run in its themes (see
+// catchUp), so a reader that counts the run's members itself, like the
+// trends, sees the new items too. No run yet is not an error.
+func (s *Service) PlaceNew(ctx context.Context) error {
+	_, err := s.catchUp(ctx)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		return nil
+	}
+	return err
+}
