@@ -61,6 +61,7 @@ var routeAccess = map[string]string{
 	"GET /v1/tags":                  models.RoleAnalyst,
 	"GET /v1/tags/stats":            models.RoleAnalyst,
 	"GET /v1/trends":                models.RoleAnalyst,
+	"GET /v1/overview":              models.RoleAnalyst,
 	"GET /v1/breakdown":             models.RoleAnalyst,
 	"GET /v1/export":                models.RoleAnalyst,
 	"GET /v1/jobs":                  models.RoleAnalyst,

@@ -81,6 +81,8 @@ type Config struct {
 	// Measures records what teams did about a tag or theme and its
 	// effect; nil makes /v1/measures answer 503.
 	Measures models.MeasureService
+	// Trends answers GET /v1/trends and /v1/overview; nil makes them 503.
+	Trends models.TrendService
 }
 
 // handler holds the dependencies the route handlers share.
@@ -97,6 +99,7 @@ type handler struct {
 	themes   themesRef // nil until SetThemes
 	search   Searcher
 	jobs     models.JobQueue
+	trends   models.TrendService
 
 	tags        models.TagService
 	labels      models.LabelService
@@ -126,6 +129,7 @@ func NewHandler(cfg Config) *Handler {
 		metrics:  cfg.Metrics,
 		search:   cfg.Search,
 		jobs:     cfg.Jobs,
+		trends:   cfg.Trends,
 
 		tags:        cfg.Tags,
 		labels:      cfg.Labels,
@@ -233,6 +237,7 @@ func (h *handler) routes(e *gin.Engine) {
 	h.exportRoutes(v1)
 	h.importRoutes(v1)
 	h.measureRoutes(v1)
+	h.trendRoutes(v1)
 }
 
 func (h *handler) noRoute(c *gin.Context) {

@@ -62,6 +62,8 @@ type serveConfig struct {
 	// pipe, when set, is the text pipeline to use instead of building
 	// one (tests share one per binary).
 	pipe *textproc.Pipeline
+	// themes is handed the theme service once it is loaded (serve sets it).
+	themes *themePlacer
 }
 
 // serve listens first and loads the analyzer (seconds: gse's dictionary)
@@ -105,6 +107,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	runner := &jobs.Runner{Store: db, Logger: log}
 	defer runner.Stop()
 	var ready atomic.Bool
+	cfg.themes = &themePlacer{}
 	handler := api.NewHandler(api.Config{
 		Feedback:    notifyingFeedback{DB: db, notify: search.notify},
 		Search:      search,
@@ -116,6 +119,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Breakdown:   db,
 		Export:      db,
 		Measures:    db,
+		Trends:      newTrendService(db, cfg.themes),
 		Logger:      log,
 		Ready:       ready.Load,
 		Rate:        cfg.security.rate,
@@ -240,6 +244,7 @@ func loadForServe(ctx context.Context, cfg serveConfig, db *store.DB, az *analyz
 		}
 	}
 	h.SetThemes(themeSvc, themeSvc)
+	cfg.themes.set(themeSvc)
 	n, err := search.catchUp(ctx)
 	if err != nil {
 		return fmt.Errorf("catch the search index up: %w", err)
