@@ -133,7 +133,8 @@ func exists(path string) bool {
 }
 
 // AllFeedback returns an iterate function for Rebuild that yields every
-// item svc stores, in ID order, a page at a time.
+// item svc stores, in ID order, a page at a time, with its theme when svc
+// implements ItemThemes.
 func AllFeedback(ctx context.Context, svc models.FeedbackService) func(yield func(Item) error) error {
 	return func(yield func(Item) error) error {
 		var after int64
@@ -145,8 +146,18 @@ func AllFeedback(ctx context.Context, svc models.FeedbackService) func(yield fun
 			if len(page) == 0 {
 				return nil
 			}
+			var themes map[int64]string
+			if t, ok := svc.(ItemThemes); ok {
+				ids := make([]int64, len(page))
+				for i, f := range page {
+					ids[i] = f.ID
+				}
+				if themes, err = t.FindItemThemes(ctx, ids); err != nil {
+					return err
+				}
+			}
 			for _, f := range page {
-				if err := yield(Item{Feedback: f}); err != nil {
+				if err := yield(Item{Feedback: f, Theme: themes[f.ID]}); err != nil {
 					return err
 				}
 			}

@@ -54,9 +54,21 @@ type Syncer struct {
 	wg     sync.WaitGroup
 }
 
-// NewSyncer returns a Syncer from the store's outbox into idx.
+// ItemThemes is what a store that knows the items' themes offers beside
+// the Outbox; *store.DB implements it.
+type ItemThemes interface {
+	// FindItemThemes returns the theme of each of ids that has one.
+	FindItemThemes(ctx context.Context, ids []int64) (map[int64]string, error)
+}
+
+// NewSyncer returns a Syncer from the store's outbox into idx. When the
+// outbox also implements ItemThemes, items are indexed with their themes.
 func NewSyncer(idx *Index, outbox Outbox) *Syncer {
-	return &Syncer{Index: idx, Outbox: outbox}
+	s := &Syncer{Index: idx, Outbox: outbox}
+	if t, ok := outbox.(ItemThemes); ok {
+		s.Themes = t.FindItemThemes
+	}
+	return s
 }
 
 // Start runs the Syncer in the background until Stop or ctx ends. It first

@@ -48,6 +48,14 @@ func (db *DB) CreateClusterRun(ctx context.Context, saved *models.SavedRun, them
 				}
 			}
 		}
+		// The triggers queued the members whose theme changed; the
+		// members of the run before that this one left out lose theirs.
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO index_outbox (feedback_id)
+			SELECT o.feedback_id FROM theme_members o
+			WHERE o.run_id = (SELECT max(id) FROM cluster_runs WHERE id < ?)
+			  AND NOT EXISTS (SELECT 1 FROM theme_members n WHERE n.run_id = ? AND n.feedback_id = o.feedback_id)`, r.ID, r.ID); err != nil {
+			return fmt.Errorf("queue members left out: %w", err)
+		}
 		saved.ThemeIDs = make([]int64, len(saved.ModelThemes))
 		for i, x := range saved.ModelThemes {
 			if x < 0 || x >= len(themes) {
