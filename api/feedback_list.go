@@ -28,7 +28,7 @@ const (
 var listParams = map[string]bool{
 	"source": true, "tag": true, "sentiment": true,
 	"from": true, "to": true, "limit": true, "cursor": true,
-	"q": true, "severity": true, "theme": true, // search: the index answers
+	"q": true, "severity": true, "theme": true, "cluster": true, // search: the index answers
 }
 
 type feedbackListResponse struct {

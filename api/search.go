@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,7 +22,7 @@ type Searcher interface {
 // searchParams are the parameters only the index can answer: a request
 // with any of them is a search. The store filters neither severity nor
 // theme.
-var searchParams = []string{"q", "severity", "theme"}
+var searchParams = []string{"q", "severity", "theme", "cluster"}
 
 // isSearch reports whether a GET /v1/feedback request goes through the
 // index rather than the store.
@@ -64,12 +65,17 @@ func (h *handler) searchFeedback(c *gin.Context) {
 		h.respondError(c, err)
 		return
 	}
+	theme, err := themeParam(q)
+	if err != nil {
+		h.respondError(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	res, err := h.search.Search(ctx, index.SearchRequest{
 		Query:  q.Get("q"),
 		Tag:    filter.Tag,
 		Source: filter.Source, Sentiment: filter.Sentiment,
-		Severity: q.Get("severity"), Theme: q.Get("theme"),
+		Severity: q.Get("severity"), Theme: theme,
 		From: filter.From, To: filter.To,
 		Limit: limit, Cursor: q.Get("cursor"), Facets: true,
 	})
@@ -127,4 +133,27 @@ func (h *handler) findByIDs(ctx context.Context, ids []int64) ([]*models.Feedbac
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// themeParam reads the theme filter: cluster (DESIGN.md's name) or theme,
+// a theme id of the latest clustering run.
+func themeParam(q url.Values) (string, error) {
+	theme := q.Get("theme")
+	if c := q.Get("cluster"); c != "" {
+		if theme != "" && theme != c {
+			return "", invalid("cluster", "names another theme than theme (%s); send one of them", theme)
+		}
+		theme = c
+	}
+	if theme == "" {
+		return "", nil
+	}
+	if id, err := strconv.ParseInt(theme, 10, 64); err != nil || id <= 0 {
+		field := "theme"
+		if q.Has("cluster") {
+			field = "cluster"
+		}
+		return "", invalid(field, "must be a theme id (a positive whole number), not %q", theme)
+	}
+	return theme, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/voclens/voclens/api"
@@ -66,4 +67,15 @@ func TestSearchResponsesMatchTheDocument(t *testing.T) {
 	wantStatus(t, "bad query", sp.check(t, s, "GET", "/v1/feedback?q="+url.QueryEscape(`"客服`), ""), http.StatusBadRequest)
 	wantStatus(t, "list cursor on a search", sp.check(t, s, "GET", q+"&cursor=nonsense", ""), http.StatusUnprocessableEntity)
 	wantStatus(t, "plain list still", sp.check(t, s, "GET", "/v1/feedback?limit=2", ""), http.StatusOK)
+
+	// The theme filter under both names; the index test holds what it finds.
+	wantStatus(t, "cluster filter", sp.check(t, s, "GET", q+"&cluster=1", ""), http.StatusOK)
+	wantStatus(t, "cluster alone is a search", sp.check(t, s, "GET", "/v1/feedback?cluster=1&theme=1", ""), http.StatusOK)
+	for _, bad := range []string{"cluster=abc", "cluster=0", "theme=名字", "cluster=1&theme=2"} {
+		res := sp.check(t, s, "GET", "/v1/feedback?"+bad, "")
+		wantStatus(t, bad, res, http.StatusUnprocessableEntity)
+		if field := strings.SplitN(bad, "=", 2)[0]; !strings.Contains(string(res.body), `"message":"`+field+":") {
+			t.Errorf("%s: %s does not name %s", bad, res.body, field)
+		}
+	}
 }
