@@ -34,8 +34,7 @@ func (s *Handler) SetThemes(c models.ClusterService, p models.ProposalService) {
 // requireThemes answers 503 until the theme services are set.
 func (h *handler) requireThemes(c *gin.Context) {
 	if h.themes.Load() == nil {
-		c.Header("Retry-After", "2")
-		abortWithError(c, http.StatusServiceUnavailable, models.EUNAVAILABLE, "themes are not available yet; retry in a few seconds")
+		abortStarting(c, "2", "themes are not available yet; retry in a few seconds")
 		return
 	}
 	c.Next()

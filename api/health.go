@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/voclens/voclens/models"
 )
 
 type statusResponse struct {
@@ -24,7 +22,7 @@ func (h *handler) readyz(c *gin.Context) {
 	if !h.isReady() {
 		// Not through respondError: probes poll, and a 503 here is an
 		// expected state, not a failure worth a log line of its own.
-		abortWithError(c, http.StatusServiceUnavailable, models.EUNAVAILABLE, "not ready")
+		abortStarting(c, "", "not ready")
 		return
 	}
 	respond(c, http.StatusOK, statusResponse{Status: "ready"})

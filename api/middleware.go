@@ -68,9 +68,11 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 		c.Next()
 		status := c.Writer.Status()
 		// Warn, not Error: the cause of a 5xx is logged at Error where it
-		// happens, with the detail this line cannot carry.
+		// happens, with the detail this line cannot carry. A 503 while the
+		// server starts (abortStarting) is expected, and probes poll it:
+		// Info.
 		level := slog.LevelInfo
-		if status >= http.StatusInternalServerError {
+		if status >= http.StatusInternalServerError && !c.GetBool(ctxKeyStarting) {
 			level = slog.LevelWarn
 		}
 		attrs := []slog.Attr{
@@ -122,4 +124,20 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 		}()
 		c.Next()
 	}
+}
+
+// ctxKeyStarting marks a request answered 503 because the server is still
+// starting: the access log keeps such lines at Info.
+const ctxKeyStarting = "voclens.starting"
+
+// abortStarting answers 503 for a part of the server that is still
+// loading, an expected state at start-up, not a failure: no error log
+// line, and the access log line at Info. retryAfter, if not empty, is the
+// Retry-After header.
+func abortStarting(c *gin.Context, retryAfter, msg string) {
+	c.Set(ctxKeyStarting, true)
+	if retryAfter != "" {
+		c.Header("Retry-After", retryAfter)
+	}
+	abortWithError(c, http.StatusServiceUnavailable, models.EUNAVAILABLE, msg)
 }

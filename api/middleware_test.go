@@ -171,3 +171,33 @@ func TestHealth(t *testing.T) {
 		t.Errorf("readyz without Ready = %d", res.status)
 	}
 }
+
+// A 503 because the server is still starting is expected (probes poll
+// /readyz): its access log line is Info. A real failure stays a Warn.
+func TestStartupUnavailableIsNotAWarning(t *testing.T) {
+	s := newTestServer(t, func(c *api.Config) { c.Ready = func() bool { return false }; c.Analyzer = nil })
+	levels := map[string]string{}
+	for _, r := range []struct{ method, path, body string }{
+		{"GET", "/readyz", ""},
+		{"POST", "/v1/analyze", `{"text":"太慢了"}`},
+	} {
+		res := s.do(t, r.method, r.path, r.body, "X-Request-ID", "starting"+strings.ReplaceAll(r.path, "/", "_"))
+		if res.status != http.StatusServiceUnavailable {
+			t.Fatalf("%s while starting: %d", r.path, res.status)
+		}
+	}
+	f := newTestServer(t, withFaultyFeedback)
+	if res := f.do(t, "GET", "/v1/feedback", "", "X-Request-ID", "failing"); res.status != http.StatusInternalServerError {
+		t.Fatalf("faulty store: %d", res.status)
+	}
+	for _, line := range append(s.logs.lines(t), f.logs.lines(t)...) {
+		if line["msg"] == "http request" {
+			levels[line["request_id"].(string)] = line["level"].(string)
+		}
+	}
+	for id, want := range map[string]string{"starting_readyz": "INFO", "starting_v1_analyze": "INFO", "failing": "WARN"} {
+		if levels[id] != want {
+			t.Errorf("access log of %s at %q, want %s", id, levels[id], want)
+		}
+	}
+}

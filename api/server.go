@@ -83,8 +83,7 @@ func (h *handler) requireAnalyzer(c *gin.Context) {
 	if h.loadedAnalyzer() == nil {
 		// Not through respondError: this is an expected start-up state,
 		// not a failure worth a log line per request.
-		c.Header("Retry-After", "2")
-		abortWithError(c, http.StatusServiceUnavailable, models.EUNAVAILABLE, "the analyzer is still loading; retry in a few seconds")
+		abortStarting(c, "2", "the analyzer is still loading; retry in a few seconds")
 		return
 	}
 	c.Next()
