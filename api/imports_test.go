@@ -192,3 +192,28 @@ func TestExportAPI(t *testing.T) {
 	}
 	wantStatus(t, "unknown param", sp.check(t, s, "GET", "/v1/export?limit=3", ""), 400)
 }
+
+// An analyzer that panics fails the import, not the server.
+func TestImportSurvivesAnalyzerPanic(t *testing.T) {
+	s, sp := newImportServer(t, func(cfg *api.Config) {
+		cfg.Analyzer = fakeAnalyzer{analyze: func(string) *models.Analysis { panic("boom") }}
+	})
+	body, ct := multipartBody(t, "p.csv", []byte("内容\n物流太慢\n"))
+	res := sp.check(t, s, "POST", "/v1/imports", body, "Content-Type", ct)
+	wantStatus(t, "import", res, 202)
+	var out struct {
+		Import struct{ ID, Status, Error string }
+	}
+	res.decode(t, &out)
+	for deadline := time.Now().Add(10 * time.Second); out.Import.Status == "running" && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		sp.check(t, s, "GET", "/v1/imports/"+out.Import.ID, "").decode(t, &out)
+	}
+	if out.Import.Status != "failed" || out.Import.Error == "" {
+		t.Errorf("import %+v", out.Import)
+	}
+	if !strings.Contains(s.logs.String(), "analyzer panicked") {
+		t.Errorf("the log must say why the import failed: %s", s.logs.String())
+	}
+	wantStatus(t, "server still up", s.do(t, "GET", "/healthz", ""), 200)
+}

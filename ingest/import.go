@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,7 +67,9 @@ func Import(ctx context.Context, rd *Reader, sink Sink, name string, opts Import
 		if len(batch) == 0 {
 			return nil
 		}
-		AnalyzeAll(opts.Analyzer, batch, opts.Workers)
+		if err := AnalyzeAll(opts.Analyzer, batch, opts.Workers); err != nil {
+			return fmt.Errorf("rows up to %d: %w", rep.Rows, err)
+		}
 		res, err := sink.CreateFeedback(ctx, batch)
 		if err != nil {
 			return fmt.Errorf("store rows up to %d: %w", rep.Rows, err)
@@ -130,18 +133,30 @@ func Import(ctx context.Context, rd *Reader, sink Sink, name string, opts Import
 	}
 }
 
-// AnalyzeAll sets the Analysis of every item, on workers goroutines.
-func AnalyzeAll(an models.Analyzer, items []*models.Feedback, workers int) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
+// AnalyzeAll sets the Analysis of every item, on workers goroutines. A
+// panic inside the analyzer comes back as an error: on a worker goroutine
+// it would otherwise end the process, a server's included.
+func AnalyzeAll(an models.Analyzer, items []*models.Feedback, workers int) error {
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
 	for range max(1, min(workers, len(items))) {
 		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("analyzer panicked: %v\n%s", p, debug.Stack()) })
+				}
+			}()
 			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
 				items[i].Analysis = an.Analyze(items[i].Text)
 			}
 		})
 	}
 	wg.Wait()
+	return firstErr
 }
 
 // CountRows counts the data rows of a file (unreadable ones too), so an
