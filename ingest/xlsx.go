@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -26,16 +27,34 @@ type xlsxReader struct {
 	sheet    string
 	sheets   []string
 	date1904 bool
-	row      int                    // the sheet's row number of the last row read
-	merged   map[int]map[int]string // row → col → value, inside merged ranges
-	blank    int                    // blank rows skipped
+	row      int // the sheet's row number of the last row read
+	// mergeStarts are the merged ranges by their first row; when that row
+	// is read, its top-left value goes into merged for every cell of the
+	// range, and each row's entry is dropped once the row is read.
+	mergeStarts map[int][]mergeRect
+	merged      map[int]map[int]string // row → col → value
+	blank       int                    // blank rows skipped
 }
+
+// A merged range larger than this is not copied into every cell: a title
+// banner merged over a whole sheet is not data, and filling it would cost
+// memory per cell.
+const (
+	maxMergeRows = 10000
+	maxMergeCols = 100
+)
+
+type mergeRect struct{ c1, r1, c2, r2 int }
 
 // openXLSX reads the whole workbook (a zip needs random access, so it is
 // held in memory: an .xlsx is at most ~1M rows and compresses text ~5×)
 // and opens sheet, or the first one when sheet is "".
 func openXLSX(r io.Reader, name, sheet string) (*xlsxReader, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, models.Errorf(models.EINVALID, "%s: not a readable .xlsx workbook: %v", name, err)
 	}
@@ -59,27 +78,24 @@ func openXLSX(r io.Reader, name, sheet string) (*xlsxReader, error) {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		x.date1904 = *props.Date1904
 	}
-	merges, err := f.GetMergeCells(x.sheet)
+	refs, err := mergeRefs(data, x.sheet)
 	if err != nil {
 		f.Close()
 		return nil, models.Errorf(models.EINVALID, "%s: merged cells: %v", name, err)
 	}
 	x.merged = map[int]map[int]string{}
-	for _, m := range merges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil {
+	x.mergeStarts = map[int][]mergeRect{}
+	for _, ref := range refs {
+		start, end, ok := strings.Cut(ref, ":")
+		if !ok {
 			continue
 		}
-		v := m.GetCellValue()
-		for r := r1; r <= r2; r++ {
-			if x.merged[r] == nil {
-				x.merged[r] = map[int]string{}
-			}
-			for c := c1; c <= c2; c++ {
-				x.merged[r][c] = v
-			}
+		c1, r1, err1 := excelize.CellNameToCoordinates(start)
+		c2, r2, err2 := excelize.CellNameToCoordinates(end)
+		if err1 != nil || err2 != nil || r2 < r1 || c2 < c1 || r2-r1 > maxMergeRows || c2-c1 > maxMergeCols {
+			continue
 		}
+		x.mergeStarts[r1] = append(x.mergeStarts[r1], mergeRect{c1, r1, c2, r2})
 	}
 	if x.rows, err = f.Rows(x.sheet); err != nil {
 		f.Close()
@@ -97,7 +113,24 @@ func (x *xlsxReader) next() ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for rc, v := range x.merged[x.row] {
+		for _, m := range x.mergeStarts[x.row] {
+			v := ""
+			if m.c1 <= len(cells) {
+				v = cells[m.c1-1]
+			}
+			for r := m.r1; r <= m.r2; r++ {
+				if x.merged[r] == nil {
+					x.merged[r] = map[int]string{}
+				}
+				for c := m.c1; c <= m.c2; c++ {
+					x.merged[r][c] = v
+				}
+			}
+		}
+		delete(x.mergeStarts, x.row)
+		fill := x.merged[x.row]
+		delete(x.merged, x.row)
+		for rc, v := range fill {
 			for len(cells) < rc {
 				cells = append(cells, "")
 			}
