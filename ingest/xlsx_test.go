@@ -2,10 +2,13 @@ package ingest
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -161,4 +164,46 @@ func TestReadXLSXFromLibreOffice(t *testing.T) {
 	if w := time.Date(2026, 11, 7, 9, 30, 0, 0, chinaTime); !items[0].CreatedAt.Equal(w) {
 		t.Errorf("time %v, want %v", items[0].CreatedAt, w)
 	}
+}
+
+// The merge scan finds refs cut at any chunk edge.
+func TestScanMergeRefsAcrossReads(t *testing.T) {
+	xml := `<worksheet><sheetData>` + strings.Repeat(`<row r="1"><c r="A1"><v>1</v></c></row>`, 3000) +
+		`</sheetData><mergeCells count="2"><mergeCell ref="A2:A4"/><x:mergeCell ref="B2:C3"/></mergeCells></worksheet>`
+	for name, r := range map[string]io.Reader{
+		"whole":    strings.NewReader(xml),
+		"one byte": iotest.OneByteReader(strings.NewReader(xml)),
+		"halves":   iotest.HalfReader(strings.NewReader(xml)),
+	} {
+		refs, err := scanMergeRefs(r)
+		if err != nil || len(refs) != 2 || refs[0] != "A2:A4" || refs[1] != "B2:C3" {
+			t.Errorf("%s: refs %v, %v", name, refs, err)
+		}
+	}
+}
+
+func FuzzReadXLSX(f *testing.F) {
+	wb := excelize.NewFile()
+	wb.SetCellValue("Sheet1", "A1", "内容")
+	wb.SetCellValue("Sheet1", "B1", "时间")
+	wb.SetCellValue("Sheet1", "A2", "物流太慢")
+	wb.SetCellValue("Sheet1", "B2", 46334.5)
+	wb.MergeCell("Sheet1", "B2", "B3")
+	var buf bytes.Buffer
+	if err := wb.Write(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd, err := NewReader(bytes.NewReader(data), "f.xlsx", Options{})
+		if err != nil {
+			return
+		}
+		defer rd.Close()
+		for range 10000 {
+			if _, err := rd.Next(); err == io.EOF {
+				return
+			}
+		}
+	})
 }

@@ -172,3 +172,32 @@ func TestBreakdownFollowsDaylightSaving(t *testing.T) {
 		t.Errorf("both items are at 09 local time: %+v", b.Slices)
 	}
 }
+
+// A theme is broken down over its members in the latest clustering run.
+func TestBreakdownOfATheme(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	loadBreakdownFixture(t, db)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for run := 1; run <= 2; run++ {
+		exec(`INSERT INTO cluster_runs (id, started_at, finished_at, params, k, docs, outlier_share, assigned_through, model, theme_ids)
+			VALUES (?, 0, 0, '{}', 1, 300, 0, 300, '{}', '[1]')`, run)
+	}
+	exec(`INSERT INTO themes (id, name, label, phrase, terms, centroid, examples, size, share, is_new, created_run, last_run)
+		VALUES (1, '周末售后', '售后', '售后', '[]', '{}', '[]', 60, 0.2, 0, 1, 2)`)
+	// Run 1 holds every item (stale); run 2, the latest, the after-sales ones.
+	exec(`INSERT INTO theme_members (run_id, feedback_id, theme_id, sim) SELECT 1, id, 1, 1 FROM feedback`)
+	exec(`INSERT INTO theme_members (run_id, feedback_id, theme_id, sim) SELECT 2, id, 1, 1 FROM feedback WHERE text LIKE '%售后%'`)
+	b, err := db.FindBreakdown(ctx, models.BreakdownFilter{Theme: 1, By: "meta.region"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Target != "周末售后" || b.TargetKind != "theme" || b.Total != 60 || b.Slices[0].Value != "华南" {
+		t.Errorf("theme breakdown %+v", b)
+	}
+}
