@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -57,8 +58,10 @@ slice cannot top the list by chance. Weekdays and hours are counted in --tz
 				b.TargetKind, b.Target, b.By, b.TZ, b.Total, b.Base, b.MinSupport)
 			fmt.Fprintf(w, "%-12s %7s %7s %9s %9s %6s\n", "value", "count", "share", "negative", "base", "lift")
 			for _, s := range b.Slices {
-				fmt.Fprintf(w, "%-12s %7d %6.1f%% %8.1f%% %8.1f%% %6.2f\n",
-					s.Value, s.Count, 100*s.Share, 100*s.NegativeShare, 100*s.BaseShare, s.Lift)
+				// Pad by display width: a Chinese value is two columns a character.
+				pad := strings.Repeat(" ", max(1, 13-displayWidth(s.Value)))
+				fmt.Fprintf(w, "%s%s%7d %6.1f%% %8.1f%% %8.1f%% %6.2f\n",
+					s.Value, pad, s.Count, 100*s.Share, 100*s.NegativeShare, 100*s.BaseShare, s.Lift)
 			}
 			if b.Omitted > 0 {
 				fmt.Fprintf(w, "(%d thinner slices with %d items left out)\n", b.Omitted, b.OmittedCount)
