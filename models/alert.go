@@ -2,6 +2,10 @@ package models
 
 import (
 	"context"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -52,11 +56,15 @@ type AlertRule struct {
 	Channel  string `json:"channel"`
 	// URL and Secret are credentials (the platforms put the bot's key in
 	// the URL): the API answers with RedactedURL and HasSecret instead.
-	URL       string    `json:"-"`
-	Secret    string    `json:"-"`
-	Enabled   bool      `json:"enabled"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	URL    string `json:"-"`
+	Secret string `json:"-"`
+	// RedactedURL is URL with its credentials masked (RedactURL), and
+	// HasSecret says whether a signing secret is set.
+	RedactedURL string    `json:"url"`
+	HasSecret   bool      `json:"has_secret"`
+	Enabled     bool      `json:"enabled"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // AlertRuleInput is a rule as a client writes it. Pointers distinguish
@@ -124,4 +132,72 @@ type AlertService interface {
 	// DeleteAlertRule removes a rule; its deliveries stay in the log.
 	DeleteAlertRule(ctx context.Context, id int64) error
 	FindAlertDeliveries(ctx context.Context, filter DeliveryFilter) ([]*AlertDelivery, error)
+}
+
+// CheckWebhookURL accepts an absolute https URL, or http to a loopback
+// address (a local relay, and tests). Alert messages carry customer text,
+// and the URLs carry the bots' keys: neither may cross a network in clear.
+func CheckWebhookURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return Errorf(EINVALID, "url: must be an absolute http(s) URL")
+	}
+	if u.User != nil {
+		return Errorf(EINVALID, "url: must not carry a user name or password")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return nil
+		}
+		return Errorf(EINVALID, "url: must be https (plain http only to a loopback address)")
+	}
+	return Errorf(EINVALID, "url: must be an absolute http(s) URL")
+}
+
+// RedactURL shows where a webhook points without its credentials: the
+// scheme, host and path with every token-like path segment (Feishu's hook
+// token) and every query value (DingTalk's access_token, WeCom's key)
+// masked. It is what logs and API answers show.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(unparsable url)"
+	}
+	out := u.Scheme + "://" + u.Host
+	segs := strings.Split(u.EscapedPath(), "/")
+	for i, seg := range segs {
+		if looksLikeToken(seg) {
+			segs[i] = "***"
+		}
+	}
+	out += strings.Join(segs, "/")
+	if u.RawQuery != "" {
+		q := u.Query()
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			keys[i] = url.QueryEscape(k) + "=***"
+		}
+		out += "?" + strings.Join(keys, "&")
+	}
+	return out
+}
+
+// looksLikeToken tells a path segment that may be a credential (long, or
+// holding several digits, like a UUID or an id) from a word like "send".
+func looksLikeToken(seg string) bool {
+	digits := 0
+	for _, r := range seg {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return len(seg) >= 16 || digits >= 4
 }
