@@ -83,6 +83,11 @@ type Config struct {
 	Measures models.MeasureService
 	// Trends answers GET /v1/trends and /v1/overview; nil makes them 503.
 	Trends models.TrendService
+	// Alerts keeps alert rules and their delivery log; nil makes
+	// /v1/alerts answer 503. AlertsPoke, if set, is called after a rule
+	// changes, to evaluate it without waiting for the interval.
+	Alerts     models.AlertService
+	AlertsPoke func()
 }
 
 // handler holds the dependencies the route handlers share.
@@ -112,6 +117,8 @@ type handler struct {
 	importDir    string
 	imports      *importRunner
 	measures     models.MeasureService
+	alerts       models.AlertService
+	alertsPoke   func()
 }
 
 // NewHandler returns the voclens HTTP API.
@@ -141,6 +148,8 @@ func NewHandler(cfg Config) *Handler {
 		maxImport:    cfg.MaxImportBytes,
 		importDir:    cfg.ImportDir,
 		measures:     cfg.Measures,
+		alerts:       cfg.Alerts,
+		alertsPoke:   cfg.AlertsPoke,
 	}
 	if cfg.Analyzer != nil {
 		h.analyzer.Store(&analyzerRef{cfg.Analyzer})
@@ -238,6 +247,7 @@ func (h *handler) routes(e *gin.Engine) {
 	h.importRoutes(v1)
 	h.measureRoutes(v1)
 	h.trendRoutes(v1)
+	h.alertRoutes(v1)
 }
 
 func (h *handler) noRoute(c *gin.Context) {

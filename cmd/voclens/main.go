@@ -53,6 +53,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newLoadtestCmd())
 	root.AddCommand(newBreakdownCmd())
 	root.AddCommand(newExportCmd())
+	root.AddCommand(newAlertsCmd())
 	return root
 }
 

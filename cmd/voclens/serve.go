@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/voclens/voclens"
+	"github.com/voclens/voclens/alerts"
 	"github.com/voclens/voclens/api"
 	"github.com/voclens/voclens/classifier"
 	"github.com/voclens/voclens/jobs"
@@ -22,9 +23,10 @@ import (
 
 func newServeCmd() *cobra.Command {
 	var (
-		addr, dataDir string
-		demo          bool
-		sec           securityFlags
+		addr, dataDir  string
+		demo           bool
+		sec            securityFlags
+		alertsInterval time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -36,12 +38,13 @@ func newServeCmd() *cobra.Command {
 			if err := sec.check(); err != nil {
 				return err
 			}
-			return serve(cmd.Context(), serveConfig{addr: addr, dataDir: dataDir, demo: demo, security: sec, log: newLogger(cmd.ErrOrStderr())})
+			return serve(cmd.Context(), serveConfig{addr: addr, dataDir: dataDir, demo: demo, security: sec, alertsInterval: alertsInterval, log: newLogger(cmd.ErrOrStderr())})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (other than loopback only once an API key exists)")
 	dataDirFlag(cmd, &dataDir)
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the built-in sample feedback when the data dir is empty")
+	cmd.Flags().DurationVar(&alertsInterval, "alerts-interval", alerts.DefaultInterval, "how often the alert rules are evaluated (also after each ingest batch); 0 turns alerts off")
 	sec.register(cmd)
 	return cmd
 }
@@ -55,7 +58,9 @@ type serveConfig struct {
 	addr, dataDir string
 	demo          bool
 	security      securityFlags
-	log           *slog.Logger
+	// alertsInterval is how often the alert rules run; 0: not at all.
+	alertsInterval time.Duration
+	log            *slog.Logger
 	// onListen, when set, is told the address the server bound (tests
 	// listen on port 0).
 	onListen func(addr string)
@@ -106,10 +111,19 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	// started it; it stops before the index and the store close.
 	runner := &jobs.Runner{Store: db, Logger: log}
 	defer runner.Stop()
+	// Alerts run on their interval and after each ingest batch; Stop is
+	// deferred after db.Close, so it runs before it.
+	notify, alertsPoke := search.notify, func() {}
+	if cfg.alertsInterval > 0 {
+		ev := newAlertEvaluator(db, log, cfg.alertsInterval)
+		ev.Start(ctx)
+		defer ev.Stop()
+		notify, alertsPoke = func() { search.notify(); ev.Poke() }, ev.Poke
+	}
 	var ready atomic.Bool
 	cfg.themes = &themePlacer{}
 	handler := api.NewHandler(api.Config{
-		Feedback:    notifyingFeedback{DB: db, notify: search.notify},
+		Feedback:    notifyingFeedback{DB: db, notify: notify},
 		Search:      search,
 		Keys:        db,
 		Tags:        reloadingTags{TagService: db, an: an},
@@ -120,6 +134,8 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Export:      db,
 		Measures:    db,
 		Trends:      newTrendService(db, cfg.themes),
+		Alerts:      db,
+		AlertsPoke:  alertsPoke,
 		Logger:      log,
 		Ready:       ready.Load,
 		Rate:        cfg.security.rate,
