@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/voclens/voclens/alerts"
+	"github.com/voclens/voclens/models"
 	"github.com/voclens/voclens/store"
 )
 
@@ -43,7 +44,10 @@ func newAlertsCheckCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			rep, err := newAlertEvaluator(db, newLogger(cmd.ErrOrStderr()), 0).Check(cmd.Context())
+			// No theme service here: items stored since the latest run are
+			// left for serve (or the next run) to place.
+			trends := newTrendService(db, &themePlacer{})
+			rep, err := newAlertEvaluator(db, trends, newLogger(cmd.ErrOrStderr()), 0).Check(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -56,12 +60,12 @@ func newAlertsCheckCmd() *cobra.Command {
 	return cmd
 }
 
-// newAlertEvaluator wires the rules to the store. Spike rules wait for
-// the trends service (package insights) to land: until then they report
-// that this process has no spike source, in the report and the log.
-func newAlertEvaluator(db *store.DB, log *slog.Logger, interval time.Duration) *alerts.Evaluator {
+// newAlertEvaluator wires the rules to the store, and the spike rules to
+// the trends service, so an alert and the trend chart agree on a spike.
+func newAlertEvaluator(db *store.DB, trends models.TrendService, log *slog.Logger, interval time.Duration) *alerts.Evaluator {
 	return alerts.New(alerts.Config{
 		Store:    db,
+		Spikes:   alerts.TrendSpikes(trends),
 		Interval: interval,
 		Log:      log,
 	})

@@ -111,17 +111,18 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	// started it; it stops before the index and the store close.
 	runner := &jobs.Runner{Store: db, Logger: log}
 	defer runner.Stop()
+	cfg.themes = &themePlacer{}
+	trends := newTrendService(db, cfg.themes)
 	// Alerts run on their interval and after each ingest batch; Stop is
 	// deferred after db.Close, so it runs before it.
 	notify, alertsPoke := search.notify, func() {}
 	if cfg.alertsInterval > 0 {
-		ev := newAlertEvaluator(db, log, cfg.alertsInterval)
+		ev := newAlertEvaluator(db, trends, log, cfg.alertsInterval)
 		ev.Start(ctx)
 		defer ev.Stop()
 		notify, alertsPoke = func() { search.notify(); ev.Poke() }, ev.Poke
 	}
 	var ready atomic.Bool
-	cfg.themes = &themePlacer{}
 	handler := api.NewHandler(api.Config{
 		Feedback:    notifyingFeedback{DB: db, notify: notify},
 		Search:      search,
@@ -133,7 +134,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Breakdown:   db,
 		Export:      db,
 		Measures:    db,
-		Trends:      newTrendService(db, cfg.themes),
+		Trends:      trends,
 		Alerts:      db,
 		AlertsPoke:  alertsPoke,
 		Logger:      log,
