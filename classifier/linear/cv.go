@@ -45,12 +45,40 @@ func crossDecisions(p *problem, folds [][2][]int32, targets [][]int8, h Hyper, o
 	runJobs(len(folds)*len(targets), opts.Workers, func(j int) {
 		f, v := j/len(targets), j%len(targets)
 		train, held := folds[f][0], folds[f][1]
-		w := p.trainBinary(train, targets[v], params(targets[v], train, h, opts, uint64(v), uint64(f)+1))
+		w := p.fitBinary(train, targets[v], h, opts, uint64(v), uint64(f)+1)
 		for _, r := range held {
 			out[v][r] = p.dot(w, int(r))
 		}
 	})
 	return out
+}
+
+// cachedDecisions is crossDecisions remembering its answers by setting. A
+// blend's held-out values are the average of its two halves' (the fits
+// are the same), so a search over NB, plain and blend pays for two.
+func cachedDecisions(cache map[Hyper][][]float64, p *problem, folds [][2][]int32, targets [][]int8, h Hyper, opts Options) [][]float64 {
+	if d, ok := cache[h]; ok {
+		return d
+	}
+	var d [][]float64
+	if h.Blend {
+		scaled, plain := h, h
+		scaled.Blend, plain.Blend = false, false
+		scaled.NB, plain.NB = true, false
+		a := cachedDecisions(cache, p, folds, targets, scaled, opts)
+		b := cachedDecisions(cache, p, folds, targets, plain, opts)
+		d = make([][]float64, len(a))
+		for v := range a {
+			d[v] = make([]float64, len(a[v]))
+			for i := range a[v] {
+				d[v][i] = (a[v][i] + b[v][i]) / 2
+			}
+		}
+	} else {
+		d = crossDecisions(p, folds, targets, h, opts)
+	}
+	cache[h] = d
+	return d
 }
 
 // selectionScore rates held-out decision values: macro-F1 of the argmax

@@ -13,6 +13,8 @@ type solverParams struct {
 	seed       uint64
 	nb         bool // scale features by their naive-Bayes log-count ratio
 	skipSide   bool // leave the side features out
+	// weight, when set, scales the cost of each row (indexed by row).
+	weight []float64
 }
 
 // trainBinary fits an L2-regularised, L2-loss linear SVM on the rows
@@ -32,17 +34,25 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 	}
 	alpha := make([]float64, n)
 	qd := make([]float64, n)
-	diag := [2]float64{0.5 / sp.cNeg, 0.5 / sp.cPos} // indexed by y>0
-	yi := func(s int) (float64, int) {
-		if y[rows[s]] > 0 {
-			return 1, 1
+	// diag[s] is the dual's 1/(2C) term of row s: an L2-loss SVM with a
+	// cost per row is the same dual with a per-row diagonal.
+	diag := make([]float64, n)
+	ys := make([]float64, n)
+	for s, row := range rows {
+		c := sp.cNeg
+		ys[s] = -1
+		if y[row] > 0 {
+			c, ys[s] = sp.cPos, 1
 		}
-		return -1, 0
+		if sp.weight != nil {
+			c *= sp.weight[row]
+		}
+		diag[s] = 0.5 / c
 	}
 	var r []float64
 	switch {
 	case sp.nb:
-		r = p.nbRatios(rows, y)
+		r = p.nbRatios(rows, y, sp.weight)
 	case sp.skipSide && p.dim > p.nText:
 		r = make([]float64, p.dim)
 		for j := range p.nText {
@@ -72,9 +82,8 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 		axpy = func(w []float64, a float64, i int) { p.axpyScaled(w, r2, a, i) }
 	}
 	for s := range n {
-		_, c := yi(s)
 		if r == nil {
-			qd[s] = diag[c] + p.sqNorm[rows[s]]
+			qd[s] = diag[s] + p.sqNorm[rows[s]]
 			continue
 		}
 		row := int(rows[s])
@@ -83,7 +92,7 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 			v := float64(p.val[k]) * r[p.col[k]]
 			sq += v * v
 		}
-		qd[s] = diag[c] + sq
+		qd[s] = diag[s] + sq
 	}
 	index := make([]int32, n)
 	for s := range index {
@@ -98,9 +107,8 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 		rng.Shuffle(active, func(i, j int) { index[i], index[j] = index[j], index[i] })
 		for k := 0; k < active; k++ {
 			s := int(index[k])
-			ys, c := yi(s)
 			row := int(rows[s])
-			g := ys*p.dot(w, row) - 1 + alpha[s]*diag[c]
+			g := ys[s]*p.dot(w, row) - 1 + alpha[s]*diag[s]
 			pg := 0.0
 			if alpha[s] == 0 {
 				if g > pgMaxOld {
@@ -121,7 +129,7 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 			if math.Abs(pg) > 1e-12 {
 				old := alpha[s]
 				alpha[s] = math.Max(old-g/qd[s], 0)
-				axpy(w, (alpha[s]-old)*ys, row)
+				axpy(w, (alpha[s]-old)*ys[s], row)
 			}
 		}
 		if pgMax-pgMin <= sp.eps {
@@ -146,19 +154,24 @@ func (p *problem) trainBinary(rows []int32, y []int8, sp solverParams) []float64
 
 // nbRatios returns per feature the log-count ratio of Wang and Manning's
 // NBSVM (ACL 2012): how much more often the feature occurs in positive
-// than in negative rows, add-one smoothed. Scaling features by it lets the
+// than in negative rows, add-one smoothed, each row counting its weight
+// when weight is set. Scaling features by it lets the
 // SVM spend less of its regularisation budget on features naive Bayes
 // already finds telling, which helps most on short texts.
-func (p *problem) nbRatios(rows []int32, y []int8) []float64 {
+func (p *problem) nbRatios(rows []int32, y []int8, weight []float64) []float64 {
 	pc, nc := make([]float64, p.dim), make([]float64, p.dim)
 	for _, row := range rows {
 		cnt := nc
 		if y[row] > 0 {
 			cnt = pc
 		}
+		wt := 1.0
+		if weight != nil {
+			wt = weight[row]
+		}
 		for k := p.ptr[row]; k < p.ptr[row+1]; k++ {
 			if p.val[k] != 0 {
-				cnt[p.col[k]]++
+				cnt[p.col[k]] += wt
 			}
 		}
 	}

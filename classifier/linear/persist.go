@@ -35,7 +35,8 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	b = append(b, byte(m.kind), f.Bits, bool8(f.Words), bool8(f.Bigrams), byte(f.CharMin), byte(f.CharMax))
 	b = binary.AppendUvarint(b, uint64(f.MinDF))
 	b = appendF64(b, m.hyper.C)
-	b = append(b, bool8(m.hyper.NB))
+	// One byte of flags: bit 0 NB, bit 1 Blend (older blobs hold 0 or 1).
+	b = append(b, bool8(m.hyper.NB)|bool8(m.hyper.Blend)<<1)
 	b = appendF64(b, m.cvScore)
 	b = binary.AppendUvarint(b, uint64(m.nTrain))
 	b = binary.AppendUvarint(b, uint64(len(m.classes)))
@@ -118,7 +119,9 @@ func decode(blob []byte) (*Model, error) {
 	m.kind = Kind(hdr[0])
 	m.features = FeatureConfig{Bits: hdr[1], Words: hdr[2] == 1, Bigrams: hdr[3] == 1,
 		CharMin: int(hdr[4]), CharMax: int(hdr[5]), MinDF: int(r.uvarint(1 << 30))}
-	m.hyper = Hyper{C: r.f64(), NB: r.byte() == 1}
+	m.hyper.C = r.f64()
+	flags := r.byte()
+	m.hyper.NB, m.hyper.Blend = flags&1 != 0, flags&2 != 0
 	m.cvScore = r.f64()
 	m.nTrain = int(r.uvarint(1 << 40))
 	nClasses := int(r.uvarint(uint64(len(r.b))))

@@ -84,7 +84,7 @@ func TestSearchCanDropSide(t *testing.T) {
 	if _, err := Load(blob); err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	if got := len(Grid(0.5, 1)); got != 8 {
-		t.Errorf("Grid(0.5, 1) has %d candidates, want 8", got)
+	if got := len(Grid(0.5, 1)); got != 12 {
+		t.Errorf("Grid(0.5, 1) has %d candidates, want 12", got)
 	}
 }
