@@ -27,11 +27,6 @@ const evalSeed = 1
 // and review text generally.
 var classifyOptions = linear.Options{Seed: evalSeed, Hyper: linear.Hyper{C: 0.5, NB: true}}
 
-// binaryOptions cross-validate the cost and the scaling on the training
-// file: binary models are cheap enough, and which scaling wins depends
-// on the data (it lost on short delivery reviews).
-var binaryOptions = linear.Options{Seed: evalSeed, Search: linear.Grid(0.25, 0.5, 1)}
-
 // angerOptions add class weights, since anger is a small minority, a wider
 // range of costs for the few positives, and five folds so the threshold
 // is chosen on more held-out texts.
@@ -172,8 +167,8 @@ func forEachText(p *textproc.Pipeline, texts []string, fn func(i int, d *textpro
 // stdout can be traced to them.
 func logModel(cmd *cobra.Command, m *linear.Model) {
 	h := m.Hyper()
-	fmt.Fprintf(cmd.ErrOrStderr(), "eval: model C=%g nb=%v side=%q held-out=%.4f n_train=%d\n",
-		h.C, h.NB, m.SideName(), m.HeldOutScore(), m.TrainingSize())
+	fmt.Fprintf(cmd.ErrOrStderr(), "eval: model C=%g nb=%v blend=%v side=%q held-out=%.4f n_train=%d\n",
+		h.C, h.NB, h.Blend, m.SideName(), m.HeldOutScore(), m.TrainingSize())
 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }

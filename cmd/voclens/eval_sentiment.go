@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"math"
 
 	"github.com/spf13/cobra"
 
@@ -18,35 +17,6 @@ import (
 // weaker signals. It is fixed by what the score means, not fitted to any
 // data set, so the figure shows how the lexicon does on text it never saw.
 const lexiconAngerThreshold = 0.4
-
-// lexiconSide offers the lexicon scorer's verdict to a trained model as
-// side features: its negation, degree and contrast handling knows things
-// a bag of n-grams learns only from many examples. Cross-validation on the
-// training file decides whether the model uses them.
-type lexiconSide struct{ sc *classifier.SentimentScorer }
-
-func newLexiconSide() lexiconSide {
-	return lexiconSide{classifier.NewSentimentScorer(classifier.DefaultLexicon())}
-}
-
-func (lexiconSide) Name() string { return "voclens-lexicon-1" }
-func (lexiconSide) Len() int     { return 4 }
-
-// Append adds the overall score and the anger in [0,1], and the positive
-// and negative evidence apart (squashed), since a text with much of both
-// reads differently from a neutral one.
-func (l lexiconSide) Append(dst []float64, d *textproc.Doc) []float64 {
-	r := l.sc.Score(d)
-	var pos, neg float64
-	for _, h := range r.Hits {
-		if h.Value > 0 {
-			pos += h.Value
-		} else {
-			neg += h.Value
-		}
-	}
-	return append(dst, r.Sentiment.Score, r.Sentiment.Anger, math.Tanh(pos/2), math.Tanh(neg/2))
-}
 
 func newEvalSentimentCmd() *cobra.Command {
 	var (
@@ -127,9 +97,7 @@ func evalSentiment(cmd *cobra.Command, p *textproc.Pipeline, train, test *ingest
 	pred := make([]string, len(test.Texts))
 	neutral := make([]bool, len(test.Texts))
 	if train != nil {
-		opts := binaryOptions
-		opts.Side = newLexiconSide()
-		m, err := linear.TrainMultiClass(processAll(p, train.Texts), train.Labels, opts)
+		m, err := classifier.TrainSentiment(processAll(p, train.Texts), train.Labels, classifier.DefaultLexicon(), evalSeed)
 		if err != nil {
 			return nil, err
 		}
@@ -225,7 +193,7 @@ func evalAnger(cmd *cobra.Command, p *textproc.Pipeline, train, test *ingest.Lab
 			}
 		}
 		opts := angerOptions
-		opts.Side = newLexiconSide()
+		opts.Side = classifier.NewLexiconSide(classifier.DefaultLexicon())
 		m, err := linear.TrainMultiLabel(processAll(p, train.Texts), sets, opts)
 		if errors.Is(err, linear.ErrTooFewClasses) {
 			return nil, models.Errorf(models.EINVALID, "train: no row labelled %q", pos)
