@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,15 @@ import (
 // reported metrics are measured on. The stored model is then fitted on all
 // items: the figures describe a model trained on a little less data.
 const heldOutShare = 5 // one item in five
+
+// weakLabelWeight is what an item counts for in training when all it
+// carries are weak labels (it is a member of a theme someone accepted as a
+// tag): half of an item a person settled. Accepting a theme is a verdict
+// on the theme, not on each member, and a theme holds some items that
+// only look alike; counting them half keeps a tag learnt from a theme
+// from overruling what people confirmed item by item, while a theme on
+// its own still teaches the tag.
+const weakLabelWeight = 0.5
 
 // tagModelMetrics is stored with each tag model version as its metrics.
 type tagModelMetrics struct {
@@ -76,7 +86,8 @@ func newTrainCmd() *cobra.Command {
 		Long: `train fits the multi-label tag model on every item that has a label
 (PUT /v1/feedback/{id}/tags): a confirmed tag is a positive, a rejected one
 and every other tag of a labelled item a negative, and a weak label (a theme
-accepted as a tag) a positive too (the model has no per-item weights yet).
+accepted as a tag) a positive too, though an item only weak labels speak
+for counts half as much as one a person gave a verdict on.
 It measures the model on one labelled item in five, picked by a hash of its
 id, stores a new version with those metrics, and activates it unless
 --no-activate. A running server picks it up on POST /v1/models/{version}/activate.`,
@@ -106,9 +117,27 @@ id, stores a new version with those metrics, and activates it unless
 
 // labelled is one item's settled tags.
 type labelled struct {
-	id   int64
-	doc  *textproc.Doc
-	tags []string
+	id     int64
+	doc    *textproc.Doc
+	tags   []string
+	weight float64 // in training: 1, or weakLabelWeight
+}
+
+// itemWeights gives the training weight of each labelled item:
+// weakLabelWeight for an item only weak labels speak for, 1 for one a
+// person gave any verdict on (they saw the item; what they left alone
+// stands). Items not listed (background) weigh 1.
+func itemWeights(labels []models.Label) map[int64]float64 {
+	out := map[int64]float64{}
+	for _, l := range labels {
+		switch {
+		case l.Source != models.LabelSourceWeak:
+			out[l.FeedbackID] = 1
+		case out[l.FeedbackID] == 0:
+			out[l.FeedbackID] = weakLabelWeight
+		}
+	}
+	return out
 }
 
 // trainTags trains, measures and stores a tag model from db's labels.
@@ -135,6 +164,7 @@ func trainTags(ctx context.Context, db *store.DB, pipe *textproc.Pipeline, activ
 	}
 	pos := map[int64][]string{}
 	var ids []int64
+	weights := itemWeights(labels)
 	for _, l := range labels {
 		if !known[l.Tag] {
 			continue // a deleted tag: nothing to learn it for
@@ -182,7 +212,7 @@ func trainTags(ctx context.Context, db *store.DB, pipe *textproc.Pipeline, activ
 		if !ok {
 			continue
 		}
-		it := labelled{id: id, doc: pipe.Process(text), tags: pos[id]}
+		it := labelled{id: id, doc: pipe.Process(text), tags: pos[id], weight: cmp.Or(weights[id], 1)}
 		all = append(all, it)
 		if heldOut(id) {
 			test = append(test, it)
@@ -244,8 +274,9 @@ func trainTags(ctx context.Context, db *store.DB, pipe *textproc.Pipeline, activ
 func fitTags(items []labelled, opts linear.Options) (*linear.Model, error) {
 	docs := make([]*textproc.Doc, len(items))
 	tags := make([][]string, len(items))
+	opts.Weights = make([]float64, len(items))
 	for i, it := range items {
-		docs[i], tags[i] = it.doc, it.tags
+		docs[i], tags[i], opts.Weights[i] = it.doc, it.tags, it.weight
 	}
 	return linear.TrainMultiLabel(docs, tags, opts)
 }
