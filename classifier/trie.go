@@ -95,7 +95,7 @@ func (t *runeTrie) next(node int32, r rune) (int32, bool) {
 		if t.runes[mid] < r {
 			lo = mid + 1
 		} else {
-			hi = mid
+			hi = mid + 1 // runes[mid] may be r itself: keep it in range
 		}
 	}
 	for i := lo; i < hi; i++ {
