@@ -110,7 +110,14 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 			e.negator, e.dangling = num(n, 0, 1), num(n, 1, 0)
 			return nil
 		}},
-		{FileContrast, 1, func(w string, n []float64) error { l.entry(w).contrast = num(n, 0, 1.5); return nil }},
+		{FileContrast, 1, func(w string, n []float64) error {
+			c := num(n, 0, 1.5)
+			if c == 0 || c < -1 || c > 2 {
+				return errors.New("weight must be in [-1, 2] and not 0")
+			}
+			l.entry(w).contrast = c
+			return nil
+		}},
 		{FileEmoji, 2, func(w string, n []float64) error {
 			l.emoji[emojiKey(w)] = emojiEntry{polarity: num(n, 0, 0), anger: num(n, 1, 0)}
 			return nil
@@ -259,7 +266,7 @@ func (l *Lexicon) isModifier(w string) bool {
 		return false
 	}
 	e := &l.entries[i]
-	return e.negator > 0 || e.contrast > 0 || e.post > 0 || (e.degree > 0 && e.polarity == 0)
+	return e.negator > 0 || e.contrast != 0 || e.post > 0 || (e.degree > 0 && e.polarity == 0)
 }
 
 // Words returns every multi-character word of the lexicon, sorted, for the

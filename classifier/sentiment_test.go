@@ -231,6 +231,8 @@ func TestLoadLexicon(t *testing.T) {
 		{"too many numbers", FileNegative, "# c\n差 1 2\n", "negative.txt line 2"},
 		{"anger out of range", FileAnger, "滚 2\n", "anger.txt line 1"},
 		{"pattern without head", FileRhetorical, "…吗 0.5\n", "rhetorical.txt line 1"},
+		{"contrast weight 0", FileContrast, "但是 0\n", "contrast.txt line 1"},
+		{"contrast weight out of range", FileContrast, "但是 1.5\n以为 -3\n", "contrast.txt line 2"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,4 +288,58 @@ func FuzzLoadLexicon(f *testing.F) {
 		doc := pipeline(t).Process(positive + anger)
 		NewSentimentScorer(lex).Score(doc)
 	})
+}
+
+// TestSentimentCoverage holds sentences the team wrote to check general
+// linguistic coverage: how Chinese negates, concedes, mocks, hedges and
+// jokes, beyond single lexicon words. None comes from a corpus.
+func TestSentimentCoverage(t *testing.T) {
+	p := pipeline(t)
+	sc := NewSentimentScorer(DefaultLexicon())
+	groups := map[string]struct{ neg, pos []string }{
+		"negation scope": {
+			neg: []string{"我不觉得这家店好吃", "没觉得有多好", "不会再买了", "再也不来了", "不推荐", "不值这个价",
+				"谈不上好吃", "算不上满意", "称不上好", "不怎么样", "不咋地", "根本没法用", "完全不能用", "一点用都没有"},
+			pos: []string{"还不错", "不得不说，真的很好吃", "不愧是老字号", "他不愧是高手", "好得不得了", "没毛病",
+				"无可挑剔", "没得说", "挑不出毛病", "没有让我失望", "不后悔", "质量好得没话说"},
+		},
+		"contrast and expectation": {
+			neg: []string{"本来以为会很好吃，结果很一般", "以为很好，没想到这么差", "还以为很好吃呢",
+				"说是新鲜的，其实都烂了", "外观好看，可惜质量不行"},
+			pos: []string{"味道一般，好在送得快", "虽然贵了点，但是真的好用"},
+		},
+		"rhetorical questions and sarcasm": {
+			neg: []string{"这也叫好吃？", "这也算新鲜？", "谁会买啊", "还能再慢一点吗", "好意思收这么多钱？",
+				"你们是认真的吗", "这能吃？"},
+		},
+		"degree": {
+			neg: []string{"有点儿小贵", "略咸", "稍微有点淡"},
+			pos: []string{"太太太好吃了", "真心不错"},
+		},
+		"slang": {
+			neg: []string{"拉胯", "翻车了", "智商税", "踩坑了", "避雷", "劝退", "无语", "呵呵", "醉了", "坑爹", "辣鸡",
+				"扎心了", "离谱", "血亏", "割韭菜", "服了", "tmd", "下头", "一言难尽", "差强人意"},
+			pos: []string{"绝绝子", "真香", "种草了", "无限回购", "闭眼入", "良心卖家", "宝藏店铺", "爱了爱了", "给力", "666"},
+		},
+		"emoji and emoticon codes": {
+			neg: []string{"🤡", "[怒]", "T_T", "QAQ", "orz"},
+			pos: []string{"😍", "🥰", "😋", "❤️"},
+		},
+		"everyday verdicts": {
+			neg: []string{"一星都不想给", "性价比低", "速度慢", "再也不会买了"},
+			pos: []string{"好评", "五星好评", "物超所值", "性价比高", "价格便宜", "下次还来", "还会再来", "会回购"},
+		},
+	}
+	for name, g := range groups {
+		for _, c := range []struct {
+			texts []string
+			sign  float64
+		}{{g.neg, -1}, {g.pos, 1}} {
+			for _, text := range c.texts {
+				if s := sc.Score(p.Process(text)).Sentiment; s.Score*c.sign <= 0 {
+					t.Errorf("%s: %s scored %+v, want sign %+g", name, text, s, c.sign)
+				}
+			}
+		}
+	}
 }

@@ -83,7 +83,9 @@ func (st *scoreState) word(k int, it sitem) {
 		st.total *= contrastDamp
 		st.sum *= contrastDamp
 		st.mult = e.contrast
-	} else if e.contrast > 0 {
+	} else if e.contrast != 0 {
+		// 虽然 weighs its clause less; 还以为 (a negative weight) turns it
+		// round: what the writer expected is the opposite of what came.
 		st.mult *= e.contrast
 	}
 	switch {
