@@ -51,6 +51,7 @@ type Combined struct {
 	// whether it may add c where the rules did not give it.
 	decides, adds []bool
 	tax           models.Taxonomy
+	sentiment     *SentimentModel
 }
 
 var _ models.Analyzer = (*Combined)(nil)
@@ -78,6 +79,51 @@ func NewCombined(p *textproc.Pipeline, tax models.Taxonomy, lex *Lexicon, tm *Ta
 	return c
 }
 
+// SentimentModel is a trained polarity model (TrainSentiment) with the
+// label that means positive; the other is negative.
+type SentimentModel struct {
+	Version  string
+	Model    *linear.Model
+	Positive string
+}
+
+// WithSentiment returns a copy of c whose sentiment label and score come
+// from sm, when sm is not nil. Anger, angry words and the lexicon's
+// explanations stay the lexicon's: the model knows polarity only. A model
+// whose labels do not include sm.Positive is refused.
+func (c *Combined) WithSentiment(sm *SentimentModel) (*Combined, error) {
+	out := *c
+	out.sentiment = nil
+	if sm == nil || sm.Model == nil {
+		return &out, nil
+	}
+	if labels := sm.Model.Labels(); len(labels) != 2 || !slices.Contains(labels, sm.Positive) {
+		return nil, models.Errorf(models.EINVALID, "sentiment model %s: labels %v, want two with %q among them", sm.Version, labels, sm.Positive)
+	}
+	out.sentiment = sm
+	return &out, nil
+}
+
+// SentimentVersion is the sentiment model's version, "" when the lexicon
+// decides polarity.
+func (c *Combined) SentimentVersion() string {
+	if c.sentiment == nil {
+		return ""
+	}
+	return c.sentiment.Version
+}
+
+// modelSentiment puts the sentiment model's verdict into s: the decision
+// value for the positive label, squashed like the lexicon's sum, so 0 is
+// the model's boundary and ±0.76 its margin.
+func (c *Combined) modelSentiment(doc *textproc.Doc, s *models.Sentiment) {
+	var buf [2]float64
+	scores := c.sentiment.Model.Scores(doc, buf[:0])
+	d := scores[slices.Index(c.sentiment.Model.Labels(), c.sentiment.Positive)]
+	s.Score = round3(math.Tanh(d))
+	s.Label = label(s.Score)
+}
+
 // Version is the model version the analyzer reports.
 func (c *Combined) Version() string { return c.version }
 
@@ -100,6 +146,10 @@ func (c *Combined) Analyze(text string) *models.Analysis {
 	doc := c.rules.pipe.Process(text)
 	a := c.rules.AnalyzeDoc(doc)
 	a.ModelVersion = c.version
+	if c.sentiment != nil {
+		c.modelSentiment(doc, &a.Sentiment)
+		a.Severity, a.SeverityScore = Severity(a.Sentiment, a.Tags, c.tax)
+	}
 	if c.model == nil {
 		return a
 	}

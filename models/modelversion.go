@@ -9,6 +9,11 @@ import (
 // fits from labels.
 const ModelKindTags = "tags"
 
+// ModelKindSentiment is the kind of the polarity model `voclens train
+// sentiment` fits from a labelled file. When one is active it decides the
+// sentiment label and score; anger stays the lexicon's.
+const ModelKindSentiment = "sentiment"
+
 // ModelVersion is one trained model kept in the store. At most one version
 // per kind is active: that one predicts.
 type ModelVersion struct {

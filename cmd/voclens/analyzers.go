@@ -27,10 +27,11 @@ type analyzers struct {
 	// for the CLI, which only asks for Current.
 	set func(models.Analyzer)
 
-	mu      sync.Mutex
-	pipe    *textproc.Pipeline // nil until start
-	model   *classifier.TagModel
-	current *classifier.Combined
+	mu        sync.Mutex
+	pipe      *textproc.Pipeline // nil until start
+	model     *classifier.TagModel
+	sentiment *classifier.SentimentModel // nil: the lexicon decides polarity
+	current   *classifier.Combined
 }
 
 func newAnalyzers(db *store.DB, set func(models.Analyzer)) *analyzers {
@@ -96,7 +97,25 @@ func (s *analyzers) Reload(ctx context.Context) error {
 		}
 		s.model = tm
 	}
-	s.current = classifier.NewCombined(s.pipe, tax, s.lex, s.model)
+	smv, err := s.db.ActiveModelVersion(ctx, models.ModelKindSentiment)
+	if err != nil {
+		return err
+	}
+	switch {
+	case smv == nil:
+		s.sentiment = nil
+	case s.sentiment == nil || s.sentiment.Version != smv.Version:
+		m, err := classifier.LoadSentimentModel(smv.Blob, s.lex)
+		if err != nil {
+			return fmt.Errorf("sentiment model %s: %w", smv.Version, err)
+		}
+		s.sentiment = &classifier.SentimentModel{Version: smv.Version, Model: m, Positive: models.SentimentPositive}
+	}
+	cur, err := classifier.NewCombined(s.pipe, tax, s.lex, s.model).WithSentiment(s.sentiment)
+	if err != nil {
+		return err
+	}
+	s.current = cur
 	if s.set != nil {
 		s.set(s.current)
 	}
@@ -177,18 +196,22 @@ func (m reloadingModels) ActivateModelVersion(ctx context.Context, version strin
 	return out, nil
 }
 
-// activeVersion is the active tag model's version, "" when none.
+// activeVersion is the active tag model's version and, after a "+", the
+// active sentiment model's; "" for a kind with none.
 func (s *analyzers) activeVersion(ctx context.Context) (string, error) {
-	ms, err := s.db.FindModelVersions(ctx, models.ModelFilter{Kind: models.ModelKindTags})
-	if err != nil {
-		return "", err
-	}
-	for _, m := range ms {
-		if m.Active {
-			return m.Version, nil
+	var out [2]string
+	for i, kind := range []string{models.ModelKindTags, models.ModelKindSentiment} {
+		ms, err := s.db.FindModelVersions(ctx, models.ModelFilter{Kind: kind})
+		if err != nil {
+			return "", err
+		}
+		for _, m := range ms {
+			if m.Active {
+				out[i] = m.Version
+			}
 		}
 	}
-	return "", nil
+	return out[0] + "+" + out[1], nil
 }
 
 // watch reloads the analyzer when another process (`voclens train`)
@@ -214,6 +237,10 @@ func (s *analyzers) watch(ctx context.Context, every time.Duration, log *slog.Lo
 		loaded, cur := "", s.current
 		if s.model != nil {
 			loaded = s.model.Version
+		}
+		loaded += "+"
+		if s.sentiment != nil {
+			loaded += s.sentiment.Version
 		}
 		s.mu.Unlock()
 		if cur == nil || v == loaded {

@@ -112,6 +112,7 @@ id, stores a new version with those metrics, and activates it unless
 	dataDirFlag(cmd, &dataDir)
 	cmd.Flags().BoolVar(&noActivate, "no-activate", false, "store the new version without making it the one that predicts")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.AddCommand(newTrainSentimentCmd())
 	return cmd
 }
 
