@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -120,4 +121,50 @@ func TestMeasureValidationChangesNothing(t *testing.T) {
 	wantCode(t, db.DeleteMeasure(ctx, m.ID), models.ENOTFOUND)
 	_, err = db.FindMeasureByID(ctx, m.ID, 0)
 	wantCode(t, err, models.ENOTFOUND)
+}
+
+// A measure on a theme counts the latest run's members, and follows the
+// theme into the one it was merged into.
+func TestMeasureEffectOnATheme(t *testing.T) {
+	ctx := context.Background()
+	db := seededDB(t)
+	neg, pos := models.SentimentNegative, models.SentimentPositive
+	ids := storeItems(t, db,
+		tagged("包装", "2026-10-10", neg),
+		tagged("包装", "2026-10-12", neg),
+		tagged("包装", "2026-10-22", pos),
+		tagged("包装", "2026-10-23", neg), // in the other theme until the merge
+	)
+	now := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+	saved := &models.SavedRun{Run: models.ClusterRun{StartedAt: now, FinishedAt: now, K: 2, Docs: 4},
+		Model: []byte(`{}`), ModelThemes: []int{0, 1}, AssignedThrough: ids[3]}
+	recs := []*models.ThemeRecord{
+		{Theme: models.Theme{Label: "包装破损", Terms: []string{"包装"}, Size: 3}, Centroid: []byte(`{}`),
+			Members: []models.ThemeMember{{FeedbackID: ids[0], Sim: 0.9}, {FeedbackID: ids[1], Sim: 0.9}, {FeedbackID: ids[2], Sim: 0.9}}},
+		{Theme: models.Theme{Label: "外箱", Terms: []string{"外箱"}, Size: 1}, Centroid: []byte(`{}`),
+			Members: []models.ThemeMember{{FeedbackID: ids[3], Sim: 0.9}}},
+	}
+	if err := db.CreateClusterRun(ctx, saved, recs); err != nil {
+		t.Fatal(err)
+	}
+	a, b := recs[0].Theme.ID, recs[1].Theme.ID
+	m, err := db.CreateMeasure(ctx, models.Measure{TargetKind: "theme", Target: strconv.FormatInt(b, 10), What: "换加厚外箱", Date: "2026-10-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Effect.Before.Count != 0 || m.Effect.After.Count != 1 {
+		t.Errorf("theme %d effect %+v", b, m.Effect)
+	}
+	if err := db.MergeTheme(ctx, b, a); err != nil {
+		t.Fatal(err)
+	}
+	m, err = db.FindMeasureByID(ctx, m.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.MeasureEffect{SplitDate: "2026-10-20", WindowDays: 14,
+		Before: models.EffectWindow{Count: 2, NegativeShare: 1}, After: models.EffectWindow{Count: 2, NegativeShare: 0.5}}
+	if *m.Effect != want {
+		t.Errorf("after the merge: %+v, want %+v", m.Effect, want)
+	}
 }
