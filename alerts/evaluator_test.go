@@ -3,6 +3,7 @@ package alerts_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -124,16 +125,19 @@ func TestFailuresAreRecordedNotRepeated(t *testing.T) {
 	r1 := addRule(t, db, "拒绝", models.AlertTopSeverity, models.ChannelWebhook, refusing.srv.URL, secret)
 	r2 := addRule(t, db, "宕机", models.AlertTopSeverity, models.ChannelWebhook, down.srv.URL, secret)
 	r3 := addRule(t, db, "签名错", models.AlertTopSeverity, models.ChannelFeishu, badSign.srv.URL+"/hook/x", "wrong")
+	moved := httptest.NewServer(http.RedirectHandler(down.srv.URL, http.StatusFound))
+	defer moved.Close()
+	r4 := addRule(t, db, "跳转", models.AlertTopSeverity, models.ChannelWebhook, moved.URL, secret)
 	spikes := plantCritical(t, db)
 
 	rep, err := alerts.New(alerts.Config{Store: db, Spikes: spikes, Sender: fastSender()}).Check(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Failed != 3 || rep.Sent != 0 {
+	if rep.Failed != 4 || rep.Sent != 0 {
 		t.Fatalf("report %+v", rep)
 	}
-	for rule, want := range map[int64]int{r1.ID: 1, r2.ID: 4, r3.ID: 1} {
+	for rule, want := range map[int64]int{r1.ID: 1, r2.ID: 4, r3.ID: 1, r4.ID: 1} {
 		ds, err := db.FindAlertDeliveries(ctx, models.DeliveryFilter{RuleID: rule})
 		if err != nil || len(ds) != 1 || ds[0].Status != models.DeliveryFailed || len(ds[0].Attempts) != want || ds[0].Error == "" {
 			t.Errorf("rule %d: %+v, %v; want failed after %d attempts", rule, ds[0], err, want)
@@ -143,7 +147,7 @@ func TestFailuresAreRecordedNotRepeated(t *testing.T) {
 	if rep, _ := alerts.New(alerts.Config{Store: db, Spikes: spikes, Sender: fastSender()}).Check(ctx); rep.Sent != 0 || rep.Failed != 0 {
 		t.Errorf("again: %+v", rep)
 	}
-	if hits, _ := down.counts(); hits != 4 {
+	if hits, _ := down.counts(); hits != 4 { // the redirect was not followed
 		t.Errorf("down receiver hit %d times", hits)
 	}
 }

@@ -40,7 +40,8 @@ type finding struct {
 const burstHistoryDays = 35
 
 // severeBatch bounds the top-severity messages of one evaluation; the
-// rest go out on the next one (the store skips those already claimed).
+// rest go out on the next one (the store skips items already sent or
+// given up on, whose key it knows as "top_severity:feedback:ID").
 const severeBatch = 20
 
 // find runs one rule.

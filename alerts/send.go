@@ -26,7 +26,8 @@ const (
 // missing keyword) is final, since sending the same thing again cannot fix
 // it.
 type Sender struct {
-	// Client sends the requests; nil means one with DefaultTimeout.
+	// Client sends the requests; nil means one with DefaultTimeout that
+	// does not follow redirects.
 	Client *http.Client
 	// MaxAttempts bounds the tries of one message (0: DefaultMaxAttempts).
 	MaxAttempts int
@@ -99,7 +100,12 @@ func (s *Sender) try(ctx context.Context, rule *models.AlertRule, d *models.Aler
 	}
 	client := s.Client
 	if client == nil {
-		client = &http.Client{Timeout: DefaultTimeout}
+		// A webhook that redirects is misconfigured, and following it
+		// could carry the message (and a DingTalk signature) to a host
+		// nobody checked: a 3xx is a final failure.
+		client = &http.Client{Timeout: DefaultTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	res, err := client.Do(req.WithContext(ctx))
 	if err != nil {
