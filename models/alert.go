@@ -164,7 +164,7 @@ func CheckWebhookURL(raw string) error {
 // masked. It is what logs and API answers show.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || u.Scheme == "" {
 		return "(unparsable url)"
 	}
 	out := u.Scheme + "://" + u.Host

@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"net/url"
+	"testing"
+)
 
 func TestRedactURL(t *testing.T) {
 	for in, want := range map[string]string{
@@ -33,4 +36,32 @@ func TestCheckWebhookURL(t *testing.T) {
 			t.Errorf("CheckWebhookURL(%q) = %v, want ok %v", in, err, ok)
 		}
 	}
+}
+
+// Whatever a webhook URL holds, its redacted form shows no query value.
+func FuzzRedactURL(f *testing.F) {
+	for _, s := range []string{
+		"https://oapi.dingtalk.com/robot/send?access_token=abc123",
+		"https://h.example.com/a?x=1&x=2&b=%zz",
+		"http://127.0.0.1/hook/12345678?key=k#frag",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		out := RedactURL(raw)
+		u, err := url.Parse(out)
+		if out == "(unparsable url)" {
+			return
+		}
+		if err != nil {
+			t.Fatalf("RedactURL(%q) = %q, which does not parse: %v", raw, out, err)
+		}
+		for k, vs := range u.Query() {
+			for _, v := range vs {
+				if v != "***" {
+					t.Fatalf("RedactURL(%q) = %q shows %s=%q", raw, out, k, v)
+				}
+			}
+		}
+	})
 }
