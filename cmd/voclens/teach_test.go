@@ -37,15 +37,19 @@ func startServer(t *testing.T, dir string) string {
 	return base
 }
 
-// call sends a JSON request and decodes the JSON answer into out (if not
-// nil); it returns the status and the raw body.
-func call(t *testing.T, method, url, body string, out any) (int, string) {
+// call sends a JSON request, with header's name, value pairs, and decodes
+// the JSON answer into out (if not nil); it returns the status and the raw
+// body.
+func call(t *testing.T, method, url, body string, out any, header ...string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
