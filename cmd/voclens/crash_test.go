@@ -220,9 +220,11 @@ func TestCrashDuringIngest(t *testing.T) {
 			}
 		}
 	}
-	if total := searchTotal(t, srv.base, "快递", "crash"); total != len(stored) {
+	total := searchTotal(t, srv.base, "快递", "crash")
+	if total != len(stored) {
 		t.Errorf("search finds %d items, the store holds %d", total, len(stored))
 	}
+	t.Logf("after the restart the store holds %d items (%d acknowledged), search finds %d", len(stored), acked.Load(), total)
 
 	// Posting every batch again: the acknowledged ones exist, with the
 	// same ids; a cut-off batch was stored whole or not at all.
