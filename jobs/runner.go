@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -443,12 +444,31 @@ func DecodeParams(raw json.RawMessage, dst any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ute):
-		return models.Errorf(models.EINVALID, "params.%s: must be a %s", ute.Field, ute.Type.String())
+		return models.Errorf(models.EINVALID, "params.%s: must be %s, not a JSON %s", ute.Field, jsonKind(ute.Type.Kind()), ute.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return models.Errorf(models.EINVALID, "params.%s: unknown parameter", field)
 	default:
 		return models.Errorf(models.EINVALID, "params: %v", err)
+	}
+}
+
+// jsonKind names what a Go field of kind k takes in JSON.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
 	}
 }
 
