@@ -17,7 +17,7 @@ export default async function jobs(root) {
       body.replaceChildren(missing(err) ? h('p', { class: 'muted' }, '本服务器还没有任务接口（/v1/jobs）。') : errorBox(err));
       return;
     }
-    body.replaceChildren(list.length ? table(['任务', '状态', '进度', '速度', '预计剩余', '开始', ''], list.map(row)) : h('p', { class: 'muted' }, '还没有任务。'));
+    body.replaceChildren(list.length ? table(['任务', '状态', '进度', '速度', '预计剩余', '开始', ''], list.map(row), 'jobs') : h('p', { class: 'muted' }, '还没有任务。'));
     const busy = list.some(j => j.status === 'running' || j.status === 'queued');
     timer = setTimeout(draw, busy ? 1000 : 5000);
   };

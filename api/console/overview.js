@@ -1,30 +1,65 @@
 // overview.js: volume per day by channel, negative share, top tags, the
-// frequency × severity quadrant, rising themes and spikes. Every figure is
-// aggregated by the server (/v1/overview, /v1/tags/stats, /v1/clusters).
-import { api, missing } from './api.js';
-import { h, mount, card, pct, num, table, badge, enc, signedPct, errorBox } from './dom.js';
+// frequency × severity quadrant, rising themes and spikes, all from one
+// GET /v1/overview that the server aggregates.
+import { api, missing, query } from './api.js';
+import { h, mount, card, pct, num, table, badge, enc, signedPct } from './dom.js';
 import { stackedBars, lineChart, quadrant } from './chart.js';
 
-export default async function overview(root) {
-  const [ov, stats, themes] = await Promise.allSettled([
-    api('/v1/overview'), api('/v1/tags/stats'), api('/v1/clusters?sort=growth')]);
-  const parts = [h('h1', {}, '概览')];
+export default async function overview(root, _, params) {
+  const range = { from: params.get('from') || '', to: params.get('to') || '' };
+  let ov;
+  try {
+    ov = await api('/v1/overview' + query(range));
+  } catch (err) {
+    if (!missing(err)) throw err;
+    return legacy(root);
+  }
+  const tags = ov.top_tags || [];
+  mount(root,
+    h('div', { class: 'title-row' }, h('h1', {}, '概览'), h('span', { class: 'muted' }, `${ov.from} 至 ${ov.to}`), rangePicker(ov)),
+    volume(ov),
+    h('div', { class: 'grid2' },
+      card('频率 × 严重度（标签）', tags.length ? quadrantOf(tags) : h('p', { class: 'muted' }, '这段时间没有带标签的反馈。')),
+      topTags(tags)),
+    h('div', { class: 'grid2' }, risingThemes(ov.rising_themes || []), spikes(ov)));
+}
 
-  if (ov.status === 'fulfilled') parts.push(...volume(ov.value));
-  else parts.push(card('每日声量', missing(ov.reason)
-    ? h('p', { class: 'muted' }, '本服务器还没有 /v1/overview 接口，暂不能显示每日声量。')
-    : errorBox(ov.reason)));
+// rangePicker offers the last 7, 28 and 90 days up to the overview's end.
+function rangePicker(ov) {
+  const to = ov.to;
+  const back = n => new Date(Date.parse(to + 'T00:00:00Z') - (n - 1) * 864e5).toISOString().slice(0, 10);
+  return h('span', { class: 'toolbar' }, [7, 28, 90].map(n => {
+    const from = back(n);
+    return h('a', { class: 'pill' + (from === ov.from ? ' active' : ''), href: '#/' + query({ from, to }) }, `近 ${n} 天`);
+  }));
+}
 
-  const grid = h('div', { class: 'grid2' });
-  if (stats.status === 'fulfilled') grid.append(quadrantCard(stats.value), topTags(stats.value, ov.value));
-  else grid.append(card('频率 × 严重度', errorBox(stats.reason)));
-  parts.push(grid);
+// quadrantOf draws the server's quadrants; the dividing lines sit between
+// the tags it called frequent and rare, severe and mild.
+function quadrantOf(tags) {
+  const between = (hi, lo, f) => {
+    const a = tags.filter(hi).map(f), b = tags.filter(lo).map(f);
+    if (a.length && b.length) return (Math.min(...a) + Math.max(...b)) / 2;
+    return a.length ? Math.min(...a) * 0.9 : Math.max(...b, 1) * 1.1;
+  };
+  const medianCount = between(t => t.quadrant.startsWith('高频'), t => t.quadrant.startsWith('低频'), t => t.count);
+  const threshold = between(t => t.quadrant.endsWith('高危'), t => t.quadrant.endsWith('低危'), t => t.severity);
+  return quadrant(tags, { medianCount, threshold, onPick: t => { location.hash = '#/tags/' + enc(t.tag); } });
+}
 
-  const grid2 = h('div', { class: 'grid2' });
-  grid2.append(risingThemes(themes.status === 'fulfilled' ? themes.value : null, ov.value));
-  if (ov.status === 'fulfilled') grid2.append(spikes(ov.value));
-  parts.push(grid2);
-  mount(root, parts);
+// legacy is the overview of a server without /v1/overview: the tag
+// quadrant from /v1/tags/stats and the rising themes from /v1/clusters.
+async function legacy(root) {
+  const [stats, themes] = await Promise.all([api('/v1/tags/stats'), api('/v1/clusters?sort=growth')]);
+  const tags = (stats.tags || []).filter(t => t.count > 0).map(t => ({ tag: t.tag, count: t.count, negative_share: t.negative_share, severity: t.mean_severity, quadrant: t.quadrant }));
+  const rising = (themes.clusters || []).filter(c => c.stats && (c.stats.rising || c.stats.spike))
+    .map(c => ({ id: c.id, label: c.name, size: c.size, growth: c.stats.growth, spike: c.stats.spike }));
+  mount(root, h('h1', {}, '概览'),
+    card('每日声量', h('p', { class: 'muted' }, '本服务器还没有 /v1/overview 接口，暂不能显示每日声量。')),
+    h('div', { class: 'grid2' },
+      card('频率 × 严重度（标签）', quadrant(tags, { medianCount: stats.median_count, threshold: stats.severity_threshold, onPick: t => { location.hash = '#/tags/' + enc(t.tag); } })),
+      topTags(tags)),
+    h('div', { class: 'grid2' }, risingThemes(rising)));
 }
 
 function volume(ov) {
@@ -38,28 +73,20 @@ function volume(ov) {
     kpi('渠道数', num(sources.length)),
     kpi('突增', num((ov.spikes || []).length)));
   const negShare = days.map(d => d.count ? d.negative / d.count : 0);
-  return [
+  return h('div', {},
     kpis,
     card('每日声量（按渠道）', stackedBars(labels, series, { title: '每日声量' })),
     h('div', { class: 'grid2' },
       card('每日负面占比', lineChart(labels, [{ name: '负面占比', values: negShare }], { height: 160, title: '负面占比' })),
       card('渠道', table(['渠道', '条数', '负面占比'], (ov.sources || []).map(s =>
-        h('tr', {}, h('td', {}, h('a', { href: '#/search?source=' + enc(s.source) }, s.source)), h('td', { class: 'n' }, num(s.count)), h('td', { class: 'n' }, pct(s.negative_share)))))))];
+        h('tr', {}, h('td', {}, h('a', { href: '#/search?source=' + enc(s.source) }, s.source)), h('td', { class: 'n' }, num(s.count)), h('td', { class: 'n' }, pct(s.negative_share))))))));
 }
 
 function kpi(label, value) {
   return h('div', { class: 'kpi' }, h('div', { class: 'kpi-v' }, value), h('div', { class: 'kpi-l' }, label));
 }
 
-function quadrantCard(stats) {
-  const tags = (stats.tags || []).filter(t => t.count > 0).map(t => ({ ...t, severity: t.mean_severity }));
-  return card('频率 × 严重度（标签）',
-    h('p', { class: 'muted small' }, `高频：条数高于中位数 ${num(stats.median_count)}；高危：平均严重度 ≥ ${stats.severity_threshold}`),
-    quadrant(tags, { medianCount: stats.median_count, threshold: stats.severity_threshold, onPick: t => { location.hash = '#/tags/' + enc(t.tag); } }));
-}
-
-function topTags(stats, ov) {
-  const rows = ov && ov.top_tags ? ov.top_tags : (stats.tags || []).map(t => ({ tag: t.tag, count: t.count, negative_share: t.negative_share, severity: t.mean_severity, quadrant: t.quadrant }));
+function topTags(rows) {
   return card('热门标签', table(['标签', '条数', '负面', '严重度', '象限'], rows.slice(0, 12).map(t =>
     h('tr', {},
       h('td', {}, h('a', { href: '#/tags/' + enc(t.tag) }, t.tag)),
@@ -73,15 +100,10 @@ export function quadrantClass(q) {
   return { 高频高危: 'q-hh', 高频低危: 'q-hl', 低频高危: 'q-lh', 低频低危: 'q-ll' }[q] || '';
 }
 
-function risingThemes(list, ov) {
-  let rows;
-  if (ov && ov.rising_themes) rows = ov.rising_themes.map(t => ({ id: t.id, name: t.label, size: t.size, growth: t.growth, spike: t.spike }));
-  else if (list) rows = list.clusters.filter(c => c.stats && (c.stats.rising || c.stats.spike))
-    .map(c => ({ id: c.id, name: c.name, size: c.size, growth: c.stats.growth, spike: c.stats.spike }));
-  else return card('上升的主题', h('p', { class: 'muted' }, '还没有主题。'));
+function risingThemes(rows) {
   if (!rows.length) return card('上升的主题', h('p', { class: 'muted' }, '近期没有明显上升的主题。'));
   return card('上升的主题', h('ul', { class: 'list' }, rows.slice(0, 8).map(t =>
-    h('li', {}, h('a', { href: '#/themes/' + t.id, class: 'theme-link' }, t.name), ' ',
+    h('li', {}, h('a', { href: '#/themes/' + t.id, class: 'theme-link' }, t.label), ' ',
       t.spike ? badge('突增', 'spike') : null, ' ',
       h('span', { class: 'muted' }, `${num(t.size)} 条，周增长 ${signedPct(t.growth)}`)))));
 }

@@ -209,6 +209,47 @@ func jsonString(s string) string {
 	return b.String()
 }
 
+// prepareScreenshots accepts the 积分 proposal, trains and activates a
+// model through a retrain job, and records a measure (when the server has
+// the measures API), so the pages have something to show.
+func prepareScreenshots(t *testing.T, base string) {
+	t.Helper()
+	var props struct {
+		Proposals []struct {
+			ID int64 `json:"id"`
+		} `json:"proposals"`
+	}
+	call(t, "GET", base+"/v1/proposals", "", &props)
+	for _, p := range props.Proposals {
+		if status, body := call(t, "POST", base+"/v1/proposals/"+itoa(p.ID)+"/accept", `{"name":"积分清零","keywords":["积分清零","积分没了","积分显示0"]}`, nil); status != 200 {
+			t.Fatalf("accept: %d %s", status, body)
+		}
+		break
+	}
+	var job struct {
+		Job struct {
+			ID     int64  `json:"id"`
+			Status string `json:"status"`
+			Error  string `json:"error"`
+		} `json:"job"`
+	}
+	if status, body := call(t, "POST", base+"/v1/jobs", `{"kind":"retrain","params":{}}`, &job); status != 202 {
+		t.Fatalf("retrain: %d %s", status, body)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); job.Job.Status != "succeeded"; time.Sleep(200 * time.Millisecond) {
+		call(t, "GET", base+"/v1/jobs/"+itoa(job.Job.ID), "", &job)
+		if job.Job.Status == "failed" || job.Job.Status == "canceled" || time.Now().After(deadline) {
+			t.Fatalf("retrain job: %s %s", job.Job.Status, job.Job.Error)
+		}
+	}
+	if status, _ := call(t, "GET", base+"/v1/measures", "", nil); status != http.StatusNotFound {
+		m := `{"target_kind":"tag","target":"积分清零","what":"5.3.1 修复积分显示并补发积分","owner":"会员组","due_date":"2026-10-25","status":"done","date":"2026-10-20"}`
+		if status, body := call(t, "POST", base+"/v1/measures", m, nil); status != 201 {
+			t.Fatalf("measure: %d %s", status, body)
+		}
+	}
+}
+
 // screenshotPages are the console's pages as the README shows them.
 var screenshotPages = []struct{ name, route, ready string }{
 	{"overview", "#/", "svg .dot"},
@@ -217,7 +258,7 @@ var screenshotPages = []struct{ name, route, ready string }{
 	{"proposals", "#/proposals", "h1"},
 	{"search", "#/search?q=积分", ".results li.item"},
 	{"item", "", "#feedback-text"},
-	{"tag", "#/tags/物流配送", "#measure-form, .measures"},
+	{"tag", "#/tags/积分清零", ".measures"},
 	{"measures", "#/measures", "h1"},
 	{"taxonomy", "#/taxonomy", ".tag-editor"},
 	{"models", "#/models", "h1"},
@@ -243,17 +284,28 @@ func TestConsoleScreenshots(t *testing.T) {
 	base := startDemo(t, t.TempDir())
 	var themes struct {
 		Clusters []struct {
-			ID    int64  `json:"id"`
-			Label string `json:"label"`
+			ID       int64  `json:"id"`
+			Label    string `json:"label"`
+			Proposal *struct {
+				ID       int64   `json:"id"`
+				Examples []int64 `json:"examples"`
+			} `json:"proposal"`
 		} `json:"clusters"`
 	}
 	call(t, "GET", base+"/v1/clusters", "", &themes)
-	themeRoute := ""
+	themeRoute, itemRoute := "", ""
 	for _, c := range themes.Clusters {
-		if strings.Contains(c.Label, "积分") {
+		if strings.Contains(c.Label, "积分") && c.Proposal != nil {
 			themeRoute = "#/themes/" + itoa(c.ID)
+			itemRoute = "#/items/" + itoa(c.Proposal.Examples[0])
 		}
 	}
+	if themeRoute == "" {
+		t.Fatal("no 积分 theme with a proposal in the demo")
+	}
+	// The pages show the state after an analyst's first round: the theme
+	// accepted as a tag, a model trained on it, a measure recorded.
+	prepareScreenshots(t, base)
 	for _, size := range []struct {
 		suffix string
 		w, h   int
@@ -265,7 +317,7 @@ func TestConsoleScreenshots(t *testing.T) {
 			case "theme":
 				route = themeRoute
 			case "item":
-				route = "#/items/1"
+				route = itemRoute
 			}
 			b.do(t, p.name+" at "+size.suffix,
 				chromedp.Navigate(base+"/"+route),
