@@ -37,6 +37,7 @@ export default async function importPage(root) {
       class: 'import-form', onsubmit: async e => {
         e.preventDefault();
         const form = new FormData(e.target);
+        for (const [k, v] of [...form.entries()]) if (v === '') form.delete(k); // absent, not empty
         form.append('file', file.files[0]);
         try {
           const res = await api('/v1/imports', { method: 'POST', form });
@@ -67,15 +68,29 @@ export default async function importPage(root) {
   }
 
   mount(root, h('h1', {}, '导入'),
-    card('1. 选择文件', h('p', { class: 'muted small' }, 'CSV、JSONL 或 Excel（xlsx）；UTF-8、GB18030、UTF-16 会自动识别。需要管理员密钥。'), file),
+    card('1. 选择文件', h('p', { class: 'muted small' }, 'CSV、JSONL 或 Excel（xlsx）；UTF-8、GB18030、UTF-16 会自动识别。需要分析员密钥。'), file),
     card('2. 选择列', previewBox),
     card('3. 进度', statusBox));
   return () => clearTimeout(timer);
 }
 
-// report shows the data-quality report as label: value pairs; nested
-// values (lists of problems) as compact JSON text.
+// report shows the data-quality report: counts, why rows were skipped,
+// how full each column is, and the first rows that need a look.
 function report(r) {
-  return h('dl', { class: 'report' }, Object.entries(r).flatMap(([k, v]) => [
-    h('dt', {}, k), h('dd', {}, typeof v === 'number' ? num(v) : typeof v === 'string' ? v : JSON.stringify(v))]));
+  const skipped = Object.entries(r.skipped || {});
+  const rows = [...(r.skipped_rows || []).map(x => ({ ...x, what: '跳过' })), ...(r.unrouted_rows || []).map(x => ({ ...x, what: '无负责人' }))];
+  return h('div', { class: 'report' },
+    h('div', { class: 'kpis' },
+      kpi('读取行数', num(r.rows)), kpi('新导入', num(r.imported)), kpi('已存在', num(r.existing)),
+      kpi('跳过', num(skipped.reduce((s, [, n]) => s + n, 0))), kpi('近似重复已关联', num(r.linked)), kpi('严重但无负责人', num(r.unrouted))),
+    h('p', { class: 'muted small' }, `${r.format}，${r.encoding}${r.sheet ? '，工作表 ' + r.sheet : ''}，用时 ${(r.seconds ?? 0).toFixed(1)} 秒`),
+    skipped.length ? h('p', {}, '跳过原因：', skipped.map(([k, n]) => `${k} ${n}`).join('；')) : null,
+    (r.fill_rate || []).length ? table(['列', '非空', '填充率'], r.fill_rate.map(f => h('tr', {},
+      h('td', {}, f.column), h('td', { class: 'n' }, num(f.filled)), h('td', { class: 'n' }, (f.rate * 100).toFixed(0) + '%')))) : null,
+    rows.length ? table(['行', '情况', '原因', '说明'], rows.slice(0, 20).map(x => h('tr', {},
+      h('td', { class: 'n' }, x.row), h('td', {}, x.what), h('td', {}, x.reason || (x.tags || []).join('、')), h('td', { class: 'cell' }, x.detail || '')))) : null);
+}
+
+function kpi(label, value) {
+  return h('div', { class: 'kpi' }, h('div', { class: 'kpi-v' }, value), h('div', { class: 'kpi-l' }, label));
 }

@@ -109,30 +109,49 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.screenshot(t, shots, "item", false)
 
 	// Record a measure on the new tag; its before/after comparison shows.
-	// Until the measures API lands (another change in flight), the tag
-	// page must say that it is missing, and that is what is checked.
-	if status, _ := call(t, "GET", base+"/v1/measures", "", nil); status == http.StatusNotFound {
-		b.do(t, "tag page without measures",
-			chromedp.Navigate(base+"/#/tags/积分清零"),
-			chromedp.WaitVisible(css(`.measures`)))
-		if text := b.text(t, ".measures"); !strings.Contains(text, "/v1/measures") {
-			t.Errorf("tag page without the measures API: %q", text)
-		}
-		t.Log("NOT TESTED: this server has no /v1/measures yet, so no measure was recorded")
-	} else {
-		b.do(t, "measure",
-			chromedp.Navigate(base+"/#/tags/积分清零"),
-			chromedp.WaitVisible(css(`#measure-form`)),
-			chromedp.SetValue(css(`#measure-form input[name=what]`), "5.3.1 修复积分清零"),
-			chromedp.SetValue(css(`#measure-form input[name=owner]`), "会员组"),
-			chromedp.SetValue(css(`#measure-form input[name=date]`), "2026-10-20"),
-			chromedp.Click(css(`#measure-form button[type=submit]`)),
-			chromedp.WaitVisible(css(`li.measure .ba-row`)))
-		if text := b.text(t, "li.measure"); !strings.Contains(text, "5.3.1 修复积分清零") || !strings.Contains(text, "会员组") || !strings.Contains(text, "之后") {
-			t.Errorf("measure: %q", text)
-		}
+	b.do(t, "measure",
+		chromedp.Navigate(base+"/#/tags/积分清零"),
+		chromedp.WaitVisible(css(`#measure-form`)),
+		chromedp.SetValue(css(`#measure-form input[name=what]`), "5.3.1 修复积分清零"),
+		chromedp.SetValue(css(`#measure-form input[name=owner]`), "会员组"),
+		chromedp.SetValue(css(`#measure-form input[name=date]`), "2026-10-20"),
+		chromedp.Click(css(`#measure-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`li.measure .ba-row`)))
+	if text := b.text(t, "li.measure"); !strings.Contains(text, "5.3.1 修复积分清零") || !strings.Contains(text, "会员组") || !strings.Contains(text, "之后") {
+		t.Errorf("measure: %q", text)
 	}
 	b.screenshot(t, shots, "tag", false)
+
+	// Import a small CSV: upload, the columns guessed from their names,
+	// progress, and the report (one row without text is skipped).
+	csvPath := filepath.Join(t.TempDir(), "问卷.csv")
+	csvText := "编号,评价,时间\nQ-1,客服态度太差了，等了半小时没人理,2026-10-30 10:00:00\nQ-2,,2026-10-30 11:00:00\nQ-3,物流很快，包装也好,2026-10-31 09:30:00\n"
+	if err := os.WriteFile(csvPath, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, "import",
+		chromedp.Navigate(base+"/#/import"),
+		chromedp.WaitVisible(css(`input[type=file]`)),
+		chromedp.SetUploadFiles(css(`input[type=file]`), []string{csvPath}),
+		chromedp.WaitVisible(css(`form.import-form select[name=text_col]`)),
+		chromedp.SetValue(css(`form.import-form input[name=source]`), "survey_upload"),
+		chromedp.Click(css(`form.import-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`#import-status .report`)))
+	if text := b.text(t, "#import-status"); !strings.Contains(text, "完成") || !strings.Contains(text, "新导入") {
+		t.Errorf("import status: %q", text)
+	}
+	if n := eval[string](t, b, `document.querySelector('form.import-form select[name=text_col]').value`); n != "评价" {
+		t.Errorf("text column guessed as %q", n)
+	}
+	var imported struct {
+		Items []struct {
+			ExternalID string `json:"external_id"`
+		} `json:"items"`
+	}
+	call(t, "GET", base+"/v1/feedback?source=survey_upload", "", &imported)
+	if len(imported.Items) != 2 || imported.Items[0].ExternalID != "Q-1" {
+		t.Errorf("imported through the console: %+v, want Q-1 and Q-3", imported.Items)
+	}
 
 	// The review with markup is found and shown as text, and nothing ran.
 	b.do(t, "xss fixture",
@@ -210,8 +229,8 @@ func jsonString(s string) string {
 }
 
 // prepareScreenshots accepts the 积分 proposal, trains and activates a
-// model through a retrain job, and records a measure (when the server has
-// the measures API), so the pages have something to show.
+// model through a retrain job, and records a measure, so the pages have
+// something to show.
 func prepareScreenshots(t *testing.T, base string) {
 	t.Helper()
 	var props struct {
@@ -242,11 +261,9 @@ func prepareScreenshots(t *testing.T, base string) {
 			t.Fatalf("retrain job: %s %s", job.Job.Status, job.Job.Error)
 		}
 	}
-	if status, _ := call(t, "GET", base+"/v1/measures", "", nil); status != http.StatusNotFound {
-		m := `{"target_kind":"tag","target":"积分清零","what":"5.3.1 修复积分显示并补发积分","owner":"会员组","due_date":"2026-10-25","status":"done","date":"2026-10-20"}`
-		if status, body := call(t, "POST", base+"/v1/measures", m, nil); status != 201 {
-			t.Fatalf("measure: %d %s", status, body)
-		}
+	m := `{"target_kind":"tag","target":"积分清零","what":"5.3.1 修复积分显示并补发积分","owner":"会员组","due_date":"2026-10-25","status":"done","date":"2026-10-20"}`
+	if status, body := call(t, "POST", base+"/v1/measures", m, nil); status != 201 {
+		t.Fatalf("measure: %d %s", status, body)
 	}
 }
 
