@@ -5,6 +5,16 @@ import { h, svg } from './dom.js';
 
 export const palette = ['#2f6fdf', '#e0702d', '#2a9d68', '#c0392b', '#8e44ad', '#b8860b', '#16a2b8', '#7f8c8d'];
 
+// fitWidth is the width, in CSS pixels, of a chart filling share of the
+// page's main column (a whole column on a narrow screen), so the chart is
+// drawn 1:1 and its labels keep their size at any width.
+export function fitWidth(share = 1) {
+  const main = document.getElementById('app');
+  const w = main ? main.clientWidth - 40 : 720;
+  const wide = window.matchMedia('(min-width: 761px)').matches;
+  return Math.max(280, Math.round(wide ? w * share - (share < 1 ? 14 : 0) : w + 8));
+}
+
 function frame(w, ht, label) {
   return svg('svg', { viewBox: `0 0 ${w} ${ht}`, class: 'chart', role: 'img', 'aria-label': label });
 }
@@ -23,11 +33,12 @@ function axes(g, W, H, pad, max, labels) {
     g.append(svg('text', { x: pad.l - 4, y: y + 4, class: 'tick', 'text-anchor': 'end' }, Math.round(max * f * 100) / 100));
   }
   const n = labels.length;
-  const step = Math.max(1, Math.ceil(n / 6));
+  const step = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(W / 90))));
   labels.forEach((l, i) => {
-    if (i % step && i !== n - 1) return;
+    if (i !== n - 1 && (i % step || n - 1 - i < step / 2)) return; // the last label always shows
     const x = pad.l + (W - pad.l - pad.r) * (n === 1 ? 0.5 : i / (n - 1));
-    g.append(svg('text', { x, y: H - 4, class: 'tick', 'text-anchor': 'middle' }, String(l).slice(5)));
+    const anchor = n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle';
+    g.append(svg('text', { x, y: H - 4, class: 'tick', 'text-anchor': anchor }, String(l).slice(5)));
   });
 }
 
@@ -37,8 +48,8 @@ function legend(series) {
 }
 
 // bars: labels (dates) and series [{name, values}] stacked per label.
-export function stackedBars(labels, series, { height = 220, title = '' } = {}) {
-  const W = 720, H = height, pad = { l: 40, r: 8, t: 10, b: 20 };
+export function stackedBars(labels, series, { height = 220, title = '', width = fitWidth() } = {}) {
+  const W = width, H = height, pad = { l: 40, r: 8, t: 10, b: 20 };
   const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] || 0), 0));
   const max = niceMax(Math.max(0, ...totals));
   const el = frame(W, H, title);
@@ -60,8 +71,8 @@ export function stackedBars(labels, series, { height = 220, title = '' } = {}) {
 }
 
 // lines: labels and series [{name, values}], one line each.
-export function lineChart(labels, series, { height = 200, title = '', marks = [] } = {}) {
-  const W = 720, H = height, pad = { l: 40, r: 8, t: 10, b: 20 };
+export function lineChart(labels, series, { height = 200, title = '', marks = [], width = fitWidth() } = {}) {
+  const W = width, H = height, pad = { l: 40, r: 8, t: 10, b: 20 };
   const max = niceMax(Math.max(0, ...series.flatMap(s => s.values)));
   const el = frame(W, H, title);
   axes(el, W, H, pad, max, labels);
@@ -95,8 +106,8 @@ export function sparkline(values) {
 // quadrant plots tags by frequency (x, log scale) and mean severity (y),
 // split at the median count and the severity threshold, so 高频低危 and
 // 低频高危 sit in opposite corners.
-export function quadrant(tags, { medianCount, threshold, onPick } = {}) {
-  const W = 560, H = 380, pad = { l: 16, r: 16, t: 26, b: 24 };
+export function quadrant(tags, { medianCount, threshold, onPick, width = fitWidth(0.5) } = {}) {
+  const W = width, H = Math.round(Math.min(380, Math.max(260, width * 0.7))), pad = { l: 16, r: 16, t: 26, b: 24 };
   const counts = tags.map(t => t.count);
   const lo = Math.max(1, Math.min(medianCount, ...counts) * 0.8), hi = Math.max(lo * 2, ...counts) * 1.15;
   const maxS = Math.max(threshold * 2, ...tags.map(t => t.severity)) * 1.08;

@@ -3,7 +3,7 @@
 // GET /v1/overview that the server aggregates.
 import { api, missing, query } from './api.js';
 import { h, mount, card, pct, num, table, badge, enc, signedPct } from './dom.js';
-import { stackedBars, lineChart, quadrant } from './chart.js';
+import { stackedBars, lineChart, quadrant, fitWidth } from './chart.js';
 
 export default async function overview(root, _, params) {
   const range = { from: params.get('from') || '', to: params.get('to') || '' };
@@ -77,7 +77,7 @@ function volume(ov) {
     kpis,
     card('每日声量（按渠道）', stackedBars(labels, series, { title: '每日声量' })),
     h('div', { class: 'grid2' },
-      card('每日负面占比', lineChart(labels, [{ name: '负面占比', values: negShare }], { height: 160, title: '负面占比' })),
+      card('每日负面占比', lineChart(labels, [{ name: '负面占比', values: negShare }], { height: 160, title: '负面占比', width: fitWidth(0.5) })),
       card('渠道', table(['渠道', '条数', '负面占比'], (ov.sources || []).map(s =>
         h('tr', {}, h('td', {}, h('a', { href: '#/search?source=' + enc(s.source) }, s.source)), h('td', { class: 'n' }, num(s.count)), h('td', { class: 'n' }, pct(s.negative_share))))))));
 }

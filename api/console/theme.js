@@ -2,7 +2,7 @@
 // marked, dominant tags, rename and merge, its proposal, and measures.
 import { api } from './api.js';
 import { h, mount, card, pct, num, signedPct, badge, feedbackText, flash, enc, refresh } from './dom.js';
-import { lineChart } from './chart.js';
+import { lineChart, fitWidth } from './chart.js';
 import { proposalEditor } from './proposals.js';
 import { measuresPanel } from './measures.js';
 
@@ -32,7 +32,7 @@ export default async function theme(root, [id]) {
 
   const chart = card('近 28 天趋势',
     lineChart(trend.map(p => p.day), [{ name: '条数', values: trend.map(p => p.count), dots: spikeAt >= 0 ? [spikeAt] : [] }],
-      { title: '趋势', marks: s.spike_day ? [{ at: s.spike_day, label: '突增' }] : [] }));
+      { title: '趋势', marks: s.spike_day ? [{ at: s.spike_day, label: '突增' }] : [], width: fitWidth(0.5) }));
 
   const examples = card('典型反馈（愤怒词已标出）', h('ul', { class: 'items' }, (s.examples || []).map(it =>
     h('li', { class: 'item' },
