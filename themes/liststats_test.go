@@ -2,13 +2,10 @@ package themes_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/voclens/voclens/models"
-	"github.com/voclens/voclens/store"
-	"github.com/voclens/voclens/themes"
 )
 
 // The list's statistics are computed once per state of the run, and every
@@ -16,20 +13,7 @@ import (
 // this service's accept.
 func TestListStatsFollowChanges(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "voclens.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.CreateFeedback(ctx, demoItems(t)); err != nil {
-		t.Fatal(err)
-	}
-	p := pipeline(t)
-	tax := &fakeTaxonomy{}
-	svc := themes.New(themes.Config{
-		Store: db, Feedback: db, Tags: tax, Labels: tax, Analyses: db, Seed: 1,
-		Segment: func(s string) []string { return p.Process(s).Words() },
-	})
+	svc, db, _ := newService(t, demoItems(t))
 	if _, err := svc.Recluster(ctx, models.ClusterFilter{}); err != nil {
 		t.Fatal(err)
 	}
