@@ -66,6 +66,12 @@ type ClusterStore interface {
 	// FindMemberItems returns the members of run with their items'
 	// current analyses.
 	FindMemberItems(ctx context.Context, run int64) ([]MemberItem, error)
+	// FindThemeMemberItems is FindMemberItems for one theme of run: a
+	// theme page needs its own members, not the whole run's.
+	FindThemeMemberItems(ctx context.Context, run, theme int64) ([]MemberItem, error)
+	// SummarizeMembers returns how many members run has and the newest
+	// member's time, without reading analyses.
+	SummarizeMembers(ctx context.Context, run int64) (n int, newest time.Time, err error)
 	// LatestAnalysisID returns the highest analysis id stored. Analyses
 	// are only ever appended, so it changes whenever any item's current
 	// analysis does: a cheap version of what FindMemberItems would read.

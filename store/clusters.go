@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/voclens/voclens/models"
 )
@@ -262,11 +263,39 @@ func (db *DB) RenameTheme(ctx context.Context, id int64, name string) error {
 
 // FindMemberItems returns run's members with their items' current analyses.
 func (db *DB) FindMemberItems(ctx context.Context, run int64) ([]models.MemberItem, error) {
+	return db.findMemberItems(ctx, `m.run_id = ?`, run)
+}
+
+// FindThemeMemberItems returns the members of one theme of run, through
+// the (run_id, theme_id) index.
+func (db *DB) FindThemeMemberItems(ctx context.Context, run, theme int64) ([]models.MemberItem, error) {
+	return db.findMemberItems(ctx, `m.run_id = ? AND m.theme_id = ?`, run, theme)
+}
+
+// SummarizeMembers returns run's member count and its newest member's
+// time (the zero time for an empty run).
+func (db *DB) SummarizeMembers(ctx context.Context, run int64) (int, time.Time, error) {
+	var (
+		n      int
+		newest sql.NullInt64
+	)
+	err := db.db.QueryRowContext(ctx, `SELECT count(*), max(f.created_at)
+		FROM theme_members m JOIN feedback f ON f.id = m.feedback_id WHERE m.run_id = ?`, run).Scan(&n, &newest)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: summarize theme members: %w", err)
+	}
+	if !newest.Valid {
+		return n, time.Time{}, nil
+	}
+	return n, fromMillis(newest.Int64), nil
+}
+
+func (db *DB) findMemberItems(ctx context.Context, where string, args ...any) ([]models.MemberItem, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT m.feedback_id, m.theme_id, m.sim, m.assigned, f.created_at,
 		coalesce(a.sentiment_label, ''), coalesce(a.anger, 0), coalesce(a.severity, ''), coalesce(a.severity_score, 0),
 		coalesce(a.tags, '[]')
 		FROM theme_members m JOIN feedback f ON f.id = m.feedback_id`+joinCurrentAnalysis+`
-		WHERE m.run_id = ? ORDER BY m.feedback_id`, run)
+		WHERE `+where+` ORDER BY m.feedback_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find theme members: %w", err)
 	}

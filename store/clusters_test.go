@@ -56,6 +56,32 @@ func TestClusterRunsThemesAndProposals(t *testing.T) {
 	if items[0].Sentiment != models.SentimentNegative || items[0].Tags[0].Tag != "功能使用" || !items[2].Assigned {
 		t.Errorf("member items = %+v", items)
 	}
+	ofB, err := db.FindThemeMemberItems(ctx, latest.Run.ID, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantB []int64
+	for _, m := range items {
+		if m.ThemeID == b {
+			wantB = append(wantB, m.FeedbackID)
+		}
+	}
+	if len(ofB) != len(wantB) || len(ofB) == 0 || ofB[len(ofB)-1].FeedbackID != wantB[len(wantB)-1] || !ofB[len(ofB)-1].Assigned {
+		t.Errorf("theme %d's members = %+v, want ids %v", b, ofB, wantB)
+	}
+	n, newest, err := db.SummarizeMembers(ctx, latest.Run.ID)
+	var wantNewest time.Time
+	for _, m := range items {
+		if m.CreatedAt.After(wantNewest) {
+			wantNewest = m.CreatedAt
+		}
+	}
+	if err != nil || n != 3 || !newest.Equal(wantNewest) {
+		t.Errorf("SummarizeMembers = %d, %v, %v; want 3, %v", n, newest, err, wantNewest)
+	}
+	if n, newest, err := db.SummarizeMembers(ctx, 999); err != nil || n != 0 || !newest.IsZero() {
+		t.Errorf("SummarizeMembers(no such run) = %d, %v, %v", n, newest, err)
+	}
 
 	// A rename survives the next run's update; a merge moves members.
 	if err := db.RenameTheme(ctx, a, "积分被清零"); err != nil {

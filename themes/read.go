@@ -81,7 +81,18 @@ func (s *Service) FindTheme(ctx context.Context, id int64) (*models.Theme, error
 			return nil, err
 		}
 	}
-	run, members, err := s.current(ctx)
+	// Only this theme's members are read with their analyses; the run's
+	// size and newest time (share's and growth's references) come from a
+	// count, so a theme page stays quick when the run holds 100,000 items.
+	run, err := s.catchUp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.cfg.Store.FindThemeMemberItems(ctx, run.Run.ID, rec.Theme.ID)
+	if err != nil {
+		return nil, err
+	}
+	total, ref, err := s.cfg.Store.SummarizeMembers(ctx, run.Run.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +100,7 @@ func (s *Service) FindTheme(ctx context.Context, id int64) (*models.Theme, error
 	if err != nil {
 		return nil, err
 	}
-	by := groupMembers(members)
-	t := s.view(rec, by[rec.Theme.ID], newestItem(members), len(members), run, open, true)
+	t := s.view(rec, members, ref, total, run, open, true)
 	for _, fid := range rec.Examples {
 		f, err := s.cfg.Feedback.FindFeedbackByID(ctx, fid)
 		if models.ErrorCode(err) == models.ENOTFOUND {
