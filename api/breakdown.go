@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -63,8 +62,8 @@ func parseBreakdownQuery(q url.Values) (models.BreakdownFilter, error) {
 		f.Theme = id
 	}
 	if tz := q.Get("tz"); tz != "" {
-		loc, err := time.LoadLocation(tz)
-		if err != nil || tz == "Local" {
+		loc, err := models.LoadZone(tz)
+		if err != nil {
 			return f, invalid("tz", "%q is not an IANA time zone such as Asia/Shanghai or UTC", tz)
 		}
 		f.Location = loc

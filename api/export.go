@@ -67,8 +67,8 @@ func parseExportQuery(q url.Values) (export.Options, error) {
 		return opts, invalid("sentiment", "must be negative, neutral or positive")
 	}
 	if tz := q.Get("tz"); tz != "" {
-		loc, err := time.LoadLocation(tz)
-		if err != nil || tz == "Local" {
+		loc, err := models.LoadZone(tz)
+		if err != nil {
 			return opts, invalid("tz", "%q is not an IANA time zone such as Asia/Shanghai or UTC", tz)
 		}
 		opts.Location = loc

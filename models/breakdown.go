@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -18,6 +19,17 @@ const (
 // caller names no zone: the users' own (China Standard Time), since "weekend
 // orders" means their weekend, not UTC's.
 const DefaultBreakdownZone = "Asia/Shanghai"
+
+// LoadZone reads a time zone as a user names one: an IANA name such as
+// Asia/Shanghai or UTC. "" and "Local" are refused, since the server's own
+// zone would make the same request count differently on another machine.
+// The error is for the caller to name its field or flag.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, errors.New("not an IANA time zone name")
+	}
+	return time.LoadLocation(name)
+}
 
 // Minimum support: a slice is listed only when it holds at least
 // max(MinSupportFloor, ceil(MinSupportShare × total)) of the target's

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,8 +29,8 @@ slice cannot top the list by chance. Weekdays and hours are counted in --tz
   voclens breakdown --tag 售后退换 --by meta.region --from 2026-11-01`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loc, err := time.LoadLocation(tz)
-			if err != nil || tz == "Local" || tz == "" {
+			loc, err := models.LoadZone(tz)
+			if err != nil {
 				return models.Errorf(models.EINVALID, "--tz: %q is not an IANA time zone such as Asia/Shanghai or UTC", tz)
 			}
 			f.Location = loc

@@ -37,8 +37,8 @@ read a page at a time: memory stays bounded.`,
 			if opts.Format == "" {
 				opts.Format = strings.TrimPrefix(filepath.Ext(out), ".")
 			}
-			loc, err := time.LoadLocation(tz)
-			if err != nil || tz == "" || tz == "Local" {
+			loc, err := models.LoadZone(tz)
+			if err != nil {
 				return models.Errorf(models.EINVALID, "--tz: %q is not an IANA time zone such as Asia/Shanghai", tz)
 			}
 			opts.Location = loc
